@@ -1,0 +1,46 @@
+"""tinygrad_edu: a small PyTorch, built to be read.
+
+    import tinygrad_edu as tg
+    x = tg.tensor([1., 2., 3.], requires_grad=True)
+    (x * x).sum().backward()
+    x.grad   # tensor([2., 4., 6.])
+
+The names follow PyTorch's, so code written here runs on PyTorch by changing the import.
+"""
+from . import autograd, cuda, dtypes, return_types
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .backend import Device, device
+from .creation import (Generator, arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
+                       initial_seed, linspace, manual_seed, ones, ones_like, rand, rand_like, randint, randn,
+                       randn_like, randperm, seed, tensor, zeros, zeros_like)
+from .dtypes import (bool_ as bool, dtype, float16, float32, float64, int8, int16, int32, int64, promote_types,
+                     result_type, uint8)
+from .ops import (abs, add, argmax, argmin, cat, clamp, clip, clone, concat, concatenate, div, dot, eq, exp,
+                  expand_as, flatten, ge, gt, isfinite, isnan, le, log, log_softmax, logical_and, logical_not,
+                  logical_or, logical_xor, lt, matmul, max, maximum, mean, min, minimum, mm, mul, ne, neg, permute,
+                  pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, stack, sub, sum, swapaxes, t, tanh, transpose,
+                  unsqueeze, where)
+from .tensor import Size, Tensor
+
+half, float, double = float16, float32, float64  # noqa: A001 (PyTorch's aliases)
+short, int, long = int16, int32, int64  # noqa: A001
+
+__version__ = "0.1.0"
+
+
+def get_default_dtype() -> dtype:
+    """The dtype of new floating-point tensors: float32."""
+    return dtypes.default_float
+
+
+def is_tensor(obj: object) -> "builtins.bool":
+    """True if `obj` is a Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input: Tensor) -> "builtins.int":
+    """The number of elements of `input`."""
+    return input.numel()
+
+
+import builtins  # noqa: E402 (only for the annotations above)

@@ -1,0 +1,396 @@
+"""Automatic differentiation: every op records a node; `backward()` walks the nodes in reverse.
+
+An `Op` has a `forward` and a `backward`. `Op.apply` runs the forward and, when
+an input requires grad, returns a tensor whose `grad_fn` is a node (`MulBackward0`, ...) that holds the
+inputs and what the backward needs. Nodes point to their inputs, never to their outputs, so a graph
+is freed as soon as its output is: no reference cycles.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import weakref
+from typing import Any, Callable, Iterable, Sequence
+
+from .backend import array_module, as_array
+from .tensor import Tensor, same_device
+
+_grad_enabled = True
+
+
+# --- grad mode ----------------------------------------------------------------------------------
+
+def is_grad_enabled() -> bool:
+    """Whether ops record the graph right now."""
+    return _grad_enabled
+
+
+class set_grad_enabled(contextlib.ContextDecorator):
+    """Turn graph recording on or off: a function call, a context manager or a decorator."""
+
+    def __init__(self, mode: bool):
+        global _grad_enabled
+        self.prev, self.mode = _grad_enabled, bool(mode)
+        _grad_enabled = self.mode
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        _grad_enabled = self.mode
+
+    def __exit__(self, *exc) -> None:
+        global _grad_enabled
+        _grad_enabled = self.prev
+
+
+class no_grad(contextlib.ContextDecorator):
+    """Run ops without recording a graph (for evaluation and weight updates). Context or decorator."""
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self.prev, _grad_enabled = _grad_enabled, False
+
+    def __exit__(self, *exc) -> None:
+        global _grad_enabled
+        _grad_enabled = self.prev
+
+
+class enable_grad(contextlib.ContextDecorator):
+    """Record the graph again inside a `no_grad` block. Context or decorator."""
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self.prev, _grad_enabled = _grad_enabled, True
+
+    def __exit__(self, *exc) -> None:
+        global _grad_enabled
+        _grad_enabled = self.prev
+
+
+# --- the graph's nodes --------------------------------------------------------------------------
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they have "
+          "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+          "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+          "if you need to access saved tensors after calling backward.")
+
+
+class Node:
+    """One op in the graph (a tensor's `grad_fn`), and the `ctx` its forward and backward share."""
+
+    def __init__(self, fn: type, inputs: tuple):
+        self.fn = fn
+        self.inputs = inputs  # the tensor arguments that need a grad, None for the others
+        self.needs_input_grad = tuple(t is not None for t in inputs)
+        self._saved: tuple | None = ()
+        self._retained: weakref.ref | None = None
+
+    def name(self) -> str:
+        return self.fn.node_name()
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    def save_for_backward(self, *values: Any) -> None:
+        """Keep what the backward will need (arrays in the engine's ops, tensors in a custom Function)."""
+        self._saved = values
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._saved is None:
+            raise RuntimeError(_FREED)
+        return self._saved
+
+    @property
+    def next_functions(self) -> tuple:
+        """The nodes (or leaves) this node sends gradients to, as PyTorch lists them."""
+        return tuple((None if t is None else (t.grad_fn or t), 0) for t in self.inputs)
+
+    def _retain(self, tensor: Tensor) -> None:
+        self._retained = weakref.ref(tensor)
+
+    def _release(self) -> None:
+        if self._saved:
+            self._saved = None
+
+
+class Op:
+    """An op whose `forward(ctx, *args)` and `backward(ctx, *grads)` work on raw arrays.
+
+    The same shape as PyTorch's `autograd.Function` (below), one level down: subclasses are the
+    engine's ops. `apply` turns tensors into arrays, runs `forward` and records a
+    node when a gradient will be needed. `backward` returns one gradient per argument (None for the
+    ones that need none), each in the shape of the op's output: the engine sums broadcast dimensions.
+    """
+
+    @classmethod
+    def node_name(cls) -> str:
+        return cls.__name__ + "Backward0"
+
+    @staticmethod
+    def forward(ctx: Node, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Node, *grads: Any) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
+        device, needs_grad = None, False
+        arrays = []
+        for a in args:
+            if isinstance(a, Tensor):
+                if device is None:
+                    device = a._device
+                elif a._device != device:
+                    same_device([t for t in args if isinstance(t, Tensor)])
+                needs_grad = needs_grad or a.requires_grad
+                arrays.append(a._data)
+            else:
+                arrays.append(a)
+        needs_grad = needs_grad and _grad_enabled
+        ctx = Node(cls, tuple(a if isinstance(a, Tensor) and a.requires_grad else None for a in args)) \
+            if needs_grad else _NO_NODE
+        out = as_array(cls.forward(ctx, *arrays, **kwargs))
+        result = Tensor._make(out)
+        if needs_grad:
+            result.requires_grad, result.grad_fn = True, ctx
+        return result
+
+    @classmethod
+    def _run_backward(cls, ctx: Node, grad: Any) -> tuple:
+        grads = cls.backward(ctx, grad)
+        return grads if isinstance(grads, tuple) else (grads,)
+
+
+class _NoNode:
+    """The `ctx` an op gets when no graph is recorded: saving is a no-op."""
+    needs_input_grad = ()
+
+    def save_for_backward(self, *values: Any) -> None:
+        pass
+
+
+_NO_NODE = _NoNode()
+
+
+# --- the public, tensor-level Function ----------------------------------------------------------
+
+class Function(Op):
+    """`autograd.Function` as in PyTorch: `forward(ctx, ...)` and `backward(ctx, ...)` take and return tensors.
+
+    Write a subclass with two static methods, then call `MyOp.apply(x)`. Its node prints as
+    `<MyOpBackward>`, as PyTorch names custom functions' nodes.
+    """
+
+    @classmethod
+    def node_name(cls) -> str:
+        return cls.__name__ + "Backward"
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        needs_grad = _grad_enabled and any(t.requires_grad for t in tensors)
+        ctx = Node(cls, tuple(a if isinstance(a, Tensor) and a.requires_grad else None for a in args))
+        with no_grad():
+            out = cls.forward(ctx, *args, **kwargs)
+        if not isinstance(out, Tensor):
+            raise TypeError(f"{cls.__name__}.forward must return a Tensor, got {type(out).__name__}")
+        if needs_grad:
+            out = Tensor._make(out._data, out._device, requires_grad=True)
+            out.grad_fn = ctx
+        return out
+
+    @classmethod
+    def _run_backward(cls, ctx: Node, grad: Any) -> tuple:
+        with no_grad():
+            grads = cls.backward(ctx, Tensor._make(grad))
+        grads = grads if isinstance(grads, tuple) else (grads,)
+        if len(grads) != len(ctx.inputs):
+            raise RuntimeError(f"function {cls.node_name()} returned an incorrect number of gradients "
+                               f"(expected {len(ctx.inputs)}, got {len(grads)})")
+        return tuple(g._data if isinstance(g, Tensor) else g for g in grads)
+
+
+# --- walking the graph backwards ----------------------------------------------------------------
+
+def sum_to(grad: Any, shape: tuple) -> Any:
+    """Sum `grad` over the dimensions that broadcasting added or stretched, so it has `shape`."""
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    return grad.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def _topological_order(root: Node) -> list[Node]:
+    """Every node that `root` depends on, inputs before the ops that use them (no recursion)."""
+    order, seen, stack = [], set(), [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, True))
+        for t in node.inputs:
+            if t is not None and t.grad_fn is not None and t.grad_fn not in seen:
+                stack.append((t.grad_fn, False))
+    return order
+
+
+def _own(grad: Any, handed_out: set) -> Any:
+    # A grad stored on a tensor must be its own, writable array: never a view or one shared with another.
+    if id(grad) in handed_out or grad.base is not None or not grad.flags.writeable:
+        grad = grad.copy()
+    handed_out.add(id(grad))
+    return grad
+
+
+def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
+         inputs: Sequence[Tensor] | None = None) -> list:
+    """Propagate `root_grads` from `roots` back through the graph.
+
+    With `inputs=None`, accumulate into `.grad` of leaves (and retained non-leaves); otherwise return
+    the gradients of `inputs` and touch no `.grad`.
+    """
+    grads: dict = {}       # node -> grad of its output, summed over every use
+    leaf_grads: dict = {}  # id(leaf) -> (leaf, grad)
+    wanted = None if inputs is None else {id(t) for t in inputs}
+    for t, g in zip(roots, root_grads):
+        if t.grad_fn is None:
+            leaf_grads[id(t)] = (t, g)
+        else:
+            grads[t.grad_fn] = g if t.grad_fn not in grads else grads[t.grad_fn] + g
+    order = []
+    for t in roots:
+        if t.grad_fn is not None:
+            order += _topological_order(t.grad_fn)
+    seen = set()
+    order = [n for n in order if not (n in seen or seen.add(n))] if len(roots) > 1 else order
+    handed_out: set = set()
+    results: dict = {}
+    for node in reversed(order):
+        grad = grads.pop(node, None)
+        if grad is None:
+            continue
+        if node._retained is not None and inputs is None:
+            out = node._retained()
+            if out is not None:
+                _accumulate(out, grad, handed_out)
+        if node._saved is None:
+            raise RuntimeError(_FREED)
+        input_grads = node.fn._run_backward(node, grad)
+        if not retain_graph:
+            node._release()
+        for t, g in zip(node.inputs, input_grads):
+            if t is None or g is None:
+                continue
+            g = as_array(sum_to(g, t._data.shape))
+            if g.dtype != t._data.dtype:
+                g = g.astype(t._data.dtype)
+            if wanted is not None and id(t) in wanted:
+                results[id(t)] = g if id(t) not in results else results[id(t)] + g
+            if t.grad_fn is not None:
+                grads[t.grad_fn] = g if t.grad_fn not in grads else grads[t.grad_fn] + g
+            elif inputs is None:
+                prev = leaf_grads.get(id(t))
+                leaf_grads[id(t)] = (t, g if prev is None else prev[1] + g)
+    if inputs is not None:
+        for t, g in zip(roots, root_grads):
+            if id(t) in wanted and t.grad_fn is None:
+                results[id(t)] = g
+        return [results.get(id(t)) for t in inputs]
+    for t, g in leaf_grads.values():
+        if t.requires_grad:
+            _accumulate(t, g, handed_out)
+    return []
+
+
+def _accumulate(t: Tensor, grad: Any, handed_out: set) -> None:
+    grad = as_array(grad)
+    assert grad.shape == t._data.shape and grad.dtype == t._data.dtype, "a grad must match its tensor"
+    if t.grad is None:
+        t.grad = Tensor._make(_own(grad, handed_out), t._device)
+    else:
+        t.grad = Tensor._make(t.grad._data + grad, t._device)
+
+
+def _root_grad(t: Tensor, gradient: Any, what: str = "grad") -> Any:
+    if gradient is None:
+        if t.numel() != 1:
+            raise RuntimeError(f"{what} can be implicitly created only for scalar outputs")
+        return array_module(t._data).ones_like(t._data)
+    g = gradient._data if isinstance(gradient, Tensor) else array_module(t._data).asarray(gradient)
+    if g.shape != t._data.shape:
+        raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {tuple(g.shape)} and output[0] has a "
+                           f"shape of {tuple(t._data.shape)}.")
+    return g.astype(t._data.dtype, copy=False)
+
+
+def backward(tensor: Tensor, gradient: Any = None, retain_graph: bool = False) -> None:
+    """Accumulate d(tensor)/d(leaf) into `.grad` of every leaf that requires grad."""
+    if not tensor.requires_grad:
+        raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    _run([tensor], [_root_grad(tensor, gradient)], bool(retain_graph))
+
+
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
+         grad_outputs: Any = None, retain_graph: bool | None = None, allow_unused: bool = False) -> tuple:
+    """The gradients of `outputs` with respect to `inputs`, returned, without touching any `.grad`."""
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, Tensor):
+        grad_outputs = [grad_outputs] * len(outputs)
+    for i, t in enumerate(inputs):
+        if not t.requires_grad:
+            raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+    for o in outputs:
+        if not o.requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+    roots = [_root_grad(o, g) for o, g in zip(outputs, grad_outputs)]
+    found = _run(outputs, roots, bool(retain_graph), inputs)
+    if not allow_unused and any(g is None for g in found):
+        raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+                           "Set allow_unused=True if this is the desired behavior.")
+    return tuple(None if g is None else Tensor._make(g, t._device) for g, t in zip(found, inputs))
+
+
+def gradcheck(fn: Callable, inputs: Tensor | Iterable[Tensor], eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, raise_exception: bool = True) -> bool:
+    """Check `fn`'s gradients against central finite differences; inputs should be float64."""
+    import numpy as np
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    wrt = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
+    for t in wrt:
+        if t.dtype.name != "float64":
+            import warnings
+            warnings.warn("Input #0 requires gradient and is not a double precision floating point. "
+                          "This check will likely fail if all the inputs are not of double precision floating point.")
+    out = fn(*inputs)
+    out_np = out.detach().numpy(force=True)
+    for k in range(out_np.size):
+        seed = np.zeros_like(out_np)
+        seed.reshape(-1)[k] = 1
+        analytic = grad(fn(*inputs), wrt, grad_outputs=Tensor._make(array_module(out._data).asarray(seed)),
+                        allow_unused=True)
+        for i, t in enumerate(wrt):
+            a = np.zeros(t.shape) if analytic[i] is None else analytic[i].numpy(force=True)
+            numeric = np.zeros(t.shape)
+            flat = t._data.reshape(-1)
+            for j in range(flat.size):
+                orig = flat[j].item()
+                flat[j] = orig + eps
+                plus = fn(*inputs).detach().numpy(force=True).reshape(-1)[k]
+                flat[j] = orig - eps
+                minus = fn(*inputs).detach().numpy(force=True).reshape(-1)[k]
+                flat[j] = orig
+                numeric.reshape(-1)[j] = (plus - minus) / (2 * eps)
+            if not np.allclose(a, numeric, atol=atol, rtol=rtol):
+                if raise_exception:
+                    raise RuntimeError(f"Jacobian mismatch for output {k} with respect to input {i},\n"
+                                       f"numerical:{numeric}\nanalytical:{a}\n")
+                return False
+    return True

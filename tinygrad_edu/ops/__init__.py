@@ -1,0 +1,87 @@
+"""The operations on tensors, one `Op` each, and the Tensor methods and operators they become."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import dtypes
+from ..tensor import Tensor
+from . import indexing, matmul as _matmul, movement, pointwise, reductions
+from .indexing import getitem
+from .matmul import dot, matmul, mm
+from .movement import (cat, concat, concatenate, expand, expand_as, flatten, permute, reshape, squeeze, stack,
+                       swapaxes, t, transpose, unsqueeze, view)
+from .pointwise import (abs, add, bitwise_not, clamp, clip, clone, div, eq, exp, ge, gt, isfinite, isnan, le,
+                        log, logical_and, logical_not, logical_or, logical_xor, lt, maximum, minimum, mul, ne,
+                        neg, pow, relu, sigmoid, sqrt, sub, tanh, to, where)
+from .reductions import argmax, argmin, log_softmax, max, mean, min, softmax, sum
+
+
+def _reflected(fn):
+    def method(self, other):
+        return fn(other, self)
+    return method
+
+
+def _cast(dt):
+    def method(self):
+        return to(self, dt)
+    method.__doc__ = f"A copy as {dt} (this tensor itself if it already is)."
+    return method
+
+
+def _bool_or(logic, bitwise):
+    def method(self, other):
+        return logic(self, other) if self.dtype is dtypes.bool_ else Tensor._make(bitwise(self._data, other._data
+                                                                                            if isinstance(other, Tensor) else other))
+    return method
+
+
+_METHODS = dict(
+    add=add, sub=sub, mul=mul, div=div, pow=pow, neg=neg, abs=abs, exp=exp, log=log, sqrt=sqrt, sigmoid=sigmoid,
+    tanh=tanh, relu=relu, clamp=clamp, clip=clip, maximum=maximum, minimum=minimum, clone=clone, to=to,
+    matmul=matmul, mm=mm, dot=dot, sum=sum, mean=mean, max=max, min=min, argmax=argmax, argmin=argmin,
+    softmax=softmax, log_softmax=log_softmax, reshape=reshape, view=view, flatten=flatten, transpose=transpose,
+    swapaxes=swapaxes, permute=permute, squeeze=squeeze, unsqueeze=unsqueeze, expand=expand, expand_as=expand_as,
+    t=t, lt=lt, le=le, gt=gt, ge=ge, eq=eq, ne=ne, isnan=isnan, isfinite=isfinite, logical_not=logical_not,
+    logical_and=logical_and, logical_or=logical_or,
+    __add__=add, __radd__=_reflected(add), __sub__=sub, __rsub__=_reflected(sub), __mul__=mul,
+    __rmul__=_reflected(mul), __truediv__=div, __rtruediv__=_reflected(div), __pow__=pow, __rpow__=_reflected(pow),
+    __matmul__=matmul, __rmatmul__=_reflected(matmul), __neg__=neg, __abs__=abs, __getitem__=getitem,
+    __lt__=lt, __le__=le, __gt__=gt, __ge__=ge, __eq__=eq, __ne__=ne, __invert__=bitwise_not,
+    __and__=_bool_or(logical_and, lambda a, b: a & b), __or__=_bool_or(logical_or, lambda a, b: a | b),
+    __xor__=_bool_or(logical_xor, lambda a, b: a ^ b),
+    float=_cast(dtypes.float32), double=_cast(dtypes.float64), half=_cast(dtypes.float16), long=_cast(dtypes.int64),
+    int=_cast(dtypes.int32), bool=_cast(dtypes.bool_),
+)
+
+
+def _view_as(self, other):
+    """`view` to `other`'s shape."""
+    return reshape(self, other.shape)
+
+
+def _where(self, condition, other):
+    """`where(condition, self, other)`."""
+    return where(condition, self, other)
+
+
+def _cpu(self):
+    """A copy on the CPU (this tensor itself if it is already there)."""
+    return to(self, "cpu")
+
+
+def _cuda(self, device: Any = None):
+    """A copy on a CUDA GPU (`cuda:0` unless told), as `to('cuda')`."""
+    return to(self, "cuda" if device is None else (f"cuda:{device}" if isinstance(device, int) else device))
+
+
+def _type_as(self, other):
+    """A copy with `other`'s dtype."""
+    return to(self, other.dtype)
+
+
+for _name, _fn in {**_METHODS, "view_as": _view_as, "reshape_as": _view_as, "where": _where, "cpu": _cpu,
+                   "cuda": _cuda, "type_as": _type_as}.items():
+    setattr(Tensor, _name, _fn)
+Tensor.T = property(lambda self: permute(self, *reversed(range(self.ndim))), doc="The dimensions reversed.")
+Tensor.mT = property(lambda self: transpose(self, -2, -1), doc="The last two dimensions swapped.")

@@ -1,0 +1,268 @@
+"""Reductions: `sum`, `mean`, `max`, `min`, `argmax`, `argmin`, and `softmax` / `log_softmax`.
+
+A reduction's backward spreads the output's gradient back over the elements it reduced.
+"""
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any, Sequence
+
+from .. import dtypes
+from ..autograd import Op
+from ..backend import array_module, as_array
+from ..tensor import Tensor, _wrap_dim
+from .pointwise import maximum, minimum
+
+
+def dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
+    """Reduction dimensions as a tuple of non-negative ints (None: all of them)."""
+    if dim is None:
+        return None
+    if isinstance(dim, int):
+        return (_wrap_dim(dim, ndim),)
+    return tuple(_wrap_dim(d, ndim) for d in dim) if len(dim) else None
+
+
+def _kept_shape(shape: tuple, axes: tuple[int, ...] | None) -> tuple:
+    """`shape` with the reduced dimensions set to 1 (the shape a keepdim result has)."""
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _spread(g: Any, shape: tuple, axes: tuple[int, ...] | None) -> Any:
+    """The gradient of a reduction's output, broadcast back over the input's shape."""
+    return array_module(g).broadcast_to(g.reshape(_kept_shape(shape, axes)), shape)
+
+
+def _torch_name(d: dtypes.dtype) -> str:
+    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+            "float16": "Half", "float32": "Float", "float64": "Double"}[d.name]
+
+
+class Sum(Op):
+    @staticmethod
+    def forward(ctx, a, axes, keepdim, dtype):
+        ctx.shape, ctx.axes = a.shape, axes
+        return a.sum(axis=axes, keepdims=keepdim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _spread(g, ctx.shape, ctx.axes), None, None, None
+
+
+class SumDim(Sum):
+    @classmethod
+    def node_name(cls) -> str:
+        return "SumBackward1"
+
+
+class Mean(Op):
+    @staticmethod
+    def forward(ctx, a, axes, keepdim):
+        ctx.shape, ctx.axes = a.shape, axes
+        y = a.mean(axis=axes, keepdims=keepdim)
+        ctx.count = a.size // max(1, y.size)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        return _spread(g / ctx.count, ctx.shape, ctx.axes), None, None
+
+
+class MeanDim(Mean):
+    @classmethod
+    def node_name(cls) -> str:
+        return "MeanBackward1"
+
+
+class MaxAll(Op):
+    """The largest element; ties share the gradient equally (as in PyTorch)."""
+
+    @classmethod
+    def node_name(cls) -> str:
+        return "MaxBackward1"
+
+    @staticmethod
+    def forward(ctx, a, largest):
+        y = a.max() if largest else a.min()
+        ctx.save_for_backward(a, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        a, y = ctx.saved_tensors
+        hit = a == y
+        return g * hit / hit.sum(), None
+
+
+class MaxDim(Op):
+    """Values along a dimension picked by the indices found in the forward (`max(dim)` / `min(dim)`)."""
+
+    @classmethod
+    def node_name(cls) -> str:
+        return "MaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, index, dim, keepdim):
+        xp = array_module(a)
+        idx = xp.expand_dims(index, dim)
+        ctx.shape, ctx.dim, ctx.idx, ctx.keepdim = a.shape, dim, idx, keepdim
+        y = xp.take_along_axis(a, idx, axis=dim)
+        return y if keepdim else y.squeeze(dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = array_module(g)
+        g = g if ctx.keepdim else xp.expand_dims(g, ctx.dim)
+        positions = xp.arange(ctx.shape[ctx.dim]).reshape([-1 if i == ctx.dim else 1 for i in range(len(ctx.shape))])
+        return xp.where(positions == ctx.idx, g, 0).astype(g.dtype, copy=False), None, None, None
+
+
+class MinDim(MaxDim):
+    @classmethod
+    def node_name(cls) -> str:
+        return "MinBackward0"
+
+
+class MinAll(MaxAll):
+    @classmethod
+    def node_name(cls) -> str:
+        return "MinBackward1"
+
+
+class Softmax(Op):
+    @staticmethod
+    def forward(ctx, a, dim):
+        xp = array_module(a)
+        e = xp.exp(a - a.max(axis=dim, keepdims=True))
+        y = e / e.sum(axis=dim, keepdims=True)
+        ctx.save_for_backward(y)
+        ctx.dim = dim
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return y * (g - (g * y).sum(axis=ctx.dim, keepdims=True)), None
+
+
+class LogSoftmax(Op):
+    @staticmethod
+    def forward(ctx, a, dim):
+        xp = array_module(a)
+        shifted = a - a.max(axis=dim, keepdims=True)
+        y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
+        ctx.save_for_backward(y)
+        ctx.dim = dim
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g - array_module(y).exp(y) * g.sum(axis=ctx.dim, keepdims=True), None
+
+
+# --- the public forms ---------------------------------------------------------------------------
+
+def sum(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False, *,
+        dtype: dtypes.dtype | None = None) -> Tensor:
+    """The sum of all elements, or along `dim`. Bool and integer sums are int64."""
+    axes = dims(dim, input.ndim)
+    if dtype is None and not input.is_floating_point():
+        dtype = dtypes.int64
+    np_dtype = None if dtype is None else dtypes.check(dtype).np
+    return (Sum if axes is None else SumDim).apply(input, axes, keepdim, np_dtype)
+
+
+def mean(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = False, *,
+         dtype: dtypes.dtype | None = None) -> Tensor:
+    """The mean of all elements, or along `dim` (floating-point tensors only, as in PyTorch)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.is_floating_point():
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                           f"complex dtype. Got: {_torch_name(input.dtype)}")
+    axes = dims(dim, input.ndim)
+    return (Mean if axes is None else MeanDim).apply(input, axes, keepdim)
+
+
+return_types_max = namedtuple("max", ["values", "indices"])
+return_types_min = namedtuple("min", ["values", "indices"])
+for _t in (return_types_max, return_types_min):
+    _t.__repr__ = lambda self: (f"tinygrad_edu.return_types.{type(self).__name__}(\nvalues={self.values!r},\n"
+                                f"indices={self.indices!r})")
+    _t.__module__ = "tinygrad_edu.return_types"
+
+
+def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool):
+    if isinstance(dim, Tensor):
+        return (maximum if largest else minimum)(input, dim)
+    if input.numel() == 0:
+        name = "max" if largest else "min"
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                           "reduction dim with the 'dim' argument.")
+    if dim is None:
+        return (MaxAll if largest else MinAll).apply(input, largest)
+    d = _wrap_dim(dim, input.ndim)
+    xp = array_module(input._data)
+    a = input._data if input.ndim else input._data.reshape(1)
+    index = (xp.argmax if largest else xp.argmin)(a, axis=d if input.ndim else 0)
+    index = as_array(index)
+    values = (MaxDim if largest else MinDim).apply(input if input.ndim else input.reshape(1), index, d, keepdim or not input.ndim)
+    if not input.ndim:
+        values, index = values.reshape(()), index.reshape(())
+    indices = Tensor._make(index.astype(dtypes.int64.np, copy=False), input._device)
+    return (return_types_max if largest else return_types_min)(values, indices)
+
+
+def max(input: Tensor, dim: int | Tensor | None = None, keepdim: bool = False):
+    """The largest element; with `dim`, a `(values, indices)` pair along it; with a tensor, `maximum`."""
+    return _extreme(input, dim, keepdim, True)
+
+
+def min(input: Tensor, dim: int | Tensor | None = None, keepdim: bool = False):
+    """The smallest element; with `dim`, a `(values, indices)` pair along it; with a tensor, `minimum`."""
+    return _extreme(input, dim, keepdim, False)
+
+
+def _arg(input: Tensor, dim: int | None, keepdim: bool, largest: bool) -> Tensor:
+    xp = array_module(input._data)
+    find = xp.argmax if largest else xp.argmin
+    if dim is None:
+        out = find(input._data.reshape(-1))
+        out = xp.asarray(out).reshape((1,) * input.ndim if keepdim else ())
+    else:
+        d = _wrap_dim(dim, input.ndim)
+        out = find(input._data, axis=d) if input.ndim else xp.asarray(0)
+        if keepdim and input.ndim:
+            out = xp.expand_dims(out, d)
+    return Tensor._make(as_array(out).astype(dtypes.int64.np, copy=False), input._device)
+
+
+def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """The index of the largest element (of the flattened tensor, or along `dim`)."""
+    return _arg(input, dim, keepdim, True)
+
+
+def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """The index of the smallest element (of the flattened tensor, or along `dim`)."""
+    return _arg(input, dim, keepdim, False)
+
+
+def _float(input: Tensor, dtype: dtypes.dtype | None) -> Tensor:
+    if dtype is not None:
+        return input.to(dtype)
+    return input if input.is_floating_point() else input.to(dtypes.default_float)
+
+
+def softmax(input: Tensor, dim: int, dtype: dtypes.dtype | None = None) -> Tensor:
+    """exp(x) / sum(exp(x)) along `dim`: turns scores into probabilities that sum to 1."""
+    x = _float(input, dtype)
+    return Softmax.apply(x, _wrap_dim(dim, x.ndim))
+
+
+def log_softmax(input: Tensor, dim: int, dtype: dtypes.dtype | None = None) -> Tensor:
+    """log(softmax(x)) along `dim`, computed without overflow."""
+    x = _float(input, dtype)
+    return LogSoftmax.apply(x, _wrap_dim(dim, x.ndim))
