@@ -1,0 +1,26 @@
+"""Run notebooks top to bottom in a fresh kernel and store their outputs: `make notebooks`.
+
+Same as `jupyter nbconvert --to notebook --execute --inplace` on each, with the kernel of this
+environment. Name notebooks to run only those; with none, every notebook in notebooks/.
+"""
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(paths: list[str]) -> None:
+    notebooks = [Path(p) for p in paths] or sorted((ROOT / "notebooks").glob("*.ipynb"))
+    for nb in notebooks:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+                        "--ExecutePreprocessor.kernel_name=python3", str(nb)], check=True, cwd=nb.resolve().parent)
+        print(f"{nb.name}: {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
