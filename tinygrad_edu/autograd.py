@@ -77,9 +77,10 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
 class Node:
     """One op in the graph (a tensor's `grad_fn`), and the `ctx` its forward and backward share."""
 
-    def __init__(self, fn: type, inputs: tuple):
+    def __init__(self, fn: type, inputs: tuple, args: tuple = ()):
         self.fn = fn
         self.inputs = inputs  # the tensor arguments that need a grad, None for the others
+        self.args = args      # every argument of the op, as given (for drawings: constant inputs too)
         self.needs_input_grad = tuple(t is not None for t in inputs)
         self._saved: tuple | None = ()
         self._retained: weakref.ref | None = None
@@ -99,6 +100,11 @@ class Node:
         if self._saved is None:
             raise RuntimeError(_FREED)
         return self._saved
+
+    @property
+    def all_inputs(self) -> tuple:
+        """Every tensor argument of the op, those that need no grad too (an input `x`, a target `y`)."""
+        return tuple(a for a in self.args if isinstance(a, Tensor))
 
     @property
     def next_functions(self) -> tuple:
@@ -149,7 +155,7 @@ class Op:
             else:
                 arrays.append(a)
         needs_grad = needs_grad and _grad_enabled
-        ctx = Node(cls, tuple(a if isinstance(a, Tensor) and a.requires_grad else None for a in args)) \
+        ctx = Node(cls, tuple(a if isinstance(a, Tensor) and a.requires_grad else None for a in args), args) \
             if needs_grad else _NO_NODE
         out = as_array(cls.forward(ctx, *arrays, **kwargs))
         result = Tensor._make(out)
@@ -191,7 +197,8 @@ class Function(Op):
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         tensors = [a for a in args if isinstance(a, Tensor)]
         needs_grad = _grad_enabled and any(t.requires_grad for t in tensors)
-        ctx = Node(cls, tuple(a if isinstance(a, Tensor) and a.requires_grad else None for a in args))
+        ctx = Node(cls, tuple(a if isinstance(a, Tensor) and a.requires_grad else None for a in args),
+                   args if needs_grad else ())
         with no_grad():
             out = cls.forward(ctx, *args, **kwargs)
         if not isinstance(out, Tensor):

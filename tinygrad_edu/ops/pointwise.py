@@ -185,7 +185,7 @@ class Abs(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return abs(a)
+        return array_module(a).abs(a)
 
     @staticmethod
     def backward(ctx, g):
@@ -237,7 +237,7 @@ class Sigmoid(Op):
     @staticmethod
     def forward(ctx, a):
         xp = array_module(a)
-        e = xp.exp(-abs(a))  # never overflows: exp of a number <= 0
+        e = xp.exp(-xp.abs(a))  # never overflows: exp of a number <= 0
         y = xp.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
         ctx.save_for_backward(y)
         return y

@@ -1,0 +1,1 @@
+"""Ratio benchmarks of tinygrad_edu against hand-written NumPy and PyTorch: `python -m benchmarks`."""
