@@ -18,7 +18,7 @@ def main(paths: list[str]) -> None:
     for nb in notebooks:
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
-                        "--ExecutePreprocessor.kernel_name=python3", str(nb)], check=True, cwd=nb.resolve().parent)
+                        "--ExecutePreprocessor.kernel_name=python3", str(nb.resolve())], check=True, cwd=nb.resolve().parent)
         print(f"{nb.name}: {time.perf_counter() - start:.1f} s")
 
 

@@ -120,7 +120,8 @@ def finite_difference_check(fn: Callable, args: tuple, seed: int = 0, eps: float
     def loss() -> float:
         with tg.no_grad():
             res = _outputs(fn(tg, *made))
-        return float(sum(float((r.numpy().astype(np.float64) * w).sum()) for r, w in zip(res, ws) if w is not None))
+        return float(sum(float((r.detach().numpy().astype(np.float64) * w).sum())
+                         for r, w in zip(res, ws) if w is not None))
 
     for t in wrt:
         assert t.grad is not None, "an input that was used got no gradient"
@@ -166,7 +167,7 @@ def check_op(fn: Callable, *args: Any, grad: bool = True, fd: bool = True, name:
             assert_same_tensor(o, to, rtol, atol, what=f"output {i}")
             assert o.requires_grad == to.requires_grad, f"output {i}: requires_grad differs"
             if name and to.grad_fn is not None:
-                assert o.grad_fn.name() == type(to.grad_fn).__name__, f"grad_fn {o.grad_fn.name()} != torch's"
+                assert o.grad_fn.name() == type(to.grad_fn).__name__, f"grad_fn {o.grad_fn.name()} != {type(to.grad_fn).__name__}"
         if grad and any(w is not None for w in ws):
             _backward(torch, t_outs, ws)
             for i, (t, tt) in enumerate(zip(wrt, t_wrt)):

@@ -41,10 +41,10 @@ def seeds():
 
 
 def random_array(seed: int, shape: tuple, dtype=np.float32, low: float = -2.0, high: float = 2.0,
-                 away_from: float | None = None) -> np.ndarray:
+                 away_from: tuple = ()) -> np.ndarray:
     """Uniform random numbers in [low, high) (integers for integer dtypes), reproducible from `seed`.
 
-    `away_from=c` keeps every value at least 0.1 from `c` (for kinks: relu at 0, abs at 0, clamp's bounds).
+    `away_from=(c, ...)` keeps every value at least 0.1 from each c (kinks: relu at 0, clamp's bounds).
     """
     rng = np.random.default_rng(seed)
     if np.dtype(dtype).kind == "b":
@@ -52,9 +52,9 @@ def random_array(seed: int, shape: tuple, dtype=np.float32, low: float = -2.0, h
     if np.dtype(dtype).kind in "iu":
         return rng.integers(int(low), int(high), size=shape).astype(dtype)
     a = rng.uniform(low, high, size=shape)
-    if away_from is not None:
-        side = np.where(a >= away_from, 1.0, -1.0)
-        a = np.where(np.abs(a - away_from) < 0.1, a + 0.2 * side, a)
+    for c in away_from:
+        side = np.where(a >= c, 1.0, -1.0)
+        a = np.where(np.abs(a - c) < 0.1, a + 0.2 * side, a)
     return np.asarray(a, dtype=dtype)
 
 

@@ -21,6 +21,8 @@ from .ops import (abs, add, argmax, argmin, cat, clamp, clip, clone, concat, con
                   pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, stack, sub, sum, swapaxes, t, tanh, transpose,
                   unsqueeze, where)
 from .tensor import Size, Tensor
+from . import nn, optim, utils  # the library layer, on top of the tensors and ops above
+from .serialization import load, save
 
 half, float, double = float16, float32, float64  # noqa: A001 (PyTorch's aliases)
 short, int, long = int16, int32, int64  # noqa: A001

@@ -7,13 +7,12 @@ is freed as soon as its output is: no reference cycles.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import weakref
 from typing import Any, Callable, Iterable, Sequence
 
 from .backend import array_module, as_array
-from .tensor import Tensor, same_device
+from .tensor import Size, Tensor, same_device
 
 _grad_enabled = True
 
@@ -25,45 +24,54 @@ def is_grad_enabled() -> bool:
     return _grad_enabled
 
 
-class set_grad_enabled(contextlib.ContextDecorator):
+class _GradMode:
+    """Sets the grad mode inside a `with` block, or during each call of a decorated function."""
+    mode = False
+
+    def __enter__(self) -> None:
+        global _grad_enabled
+        self.prev, _grad_enabled = _grad_enabled, self.mode
+
+    def __exit__(self, *exc) -> None:
+        global _grad_enabled
+        _grad_enabled = self.prev
+
+    def __call__(self, fn: Callable) -> Callable:
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            with set_grad_enabled(mode):  # a fresh context per call: calls may nest
+                return fn(*args, **kwargs)
+        return run
+
+
+class no_grad(_GradMode):
+    """Run ops without recording a graph (for evaluation and weight updates). Context or decorator."""
+    mode = False
+
+
+class enable_grad(_GradMode):
+    """Record the graph again inside a `no_grad` block. Context or decorator."""
+    mode = True
+
+
+class set_grad_enabled(_GradMode):
     """Turn graph recording on or off: a function call, a context manager or a decorator."""
 
     def __init__(self, mode: bool):
         global _grad_enabled
-        self.prev, self.mode = _grad_enabled, bool(mode)
-        _grad_enabled = self.mode
+        self.mode, self.prev = bool(mode), _grad_enabled
+        _grad_enabled = self.mode  # a plain call takes effect at once, as in PyTorch
 
     def __enter__(self) -> None:
         global _grad_enabled
-        _grad_enabled = self.mode
+        _grad_enabled = self.mode  # (the mode to restore was kept when it was made)
 
-    def __exit__(self, *exc) -> None:
+    def __call__(self, fn: Callable) -> Callable:
         global _grad_enabled
-        _grad_enabled = self.prev
-
-
-class no_grad(contextlib.ContextDecorator):
-    """Run ops without recording a graph (for evaluation and weight updates). Context or decorator."""
-
-    def __enter__(self) -> None:
-        global _grad_enabled
-        self.prev, _grad_enabled = _grad_enabled, False
-
-    def __exit__(self, *exc) -> None:
-        global _grad_enabled
-        _grad_enabled = self.prev
-
-
-class enable_grad(contextlib.ContextDecorator):
-    """Record the graph again inside a `no_grad` block. Context or decorator."""
-
-    def __enter__(self) -> None:
-        global _grad_enabled
-        self.prev, _grad_enabled = _grad_enabled, True
-
-    def __exit__(self, *exc) -> None:
-        global _grad_enabled
-        _grad_enabled = self.prev
+        _grad_enabled = self.prev  # as a decorator, nothing changes until `fn` runs
+        return super().__call__(fn)
 
 
 # --- the graph's nodes --------------------------------------------------------------------------
@@ -250,7 +258,8 @@ def _topological_order(root: Node) -> list[Node]:
 
 def _own(grad: Any, handed_out: set) -> Any:
     # A grad stored on a tensor must be its own, writable array: never a view or one shared with another.
-    if id(grad) in handed_out or grad.base is not None or not grad.flags.writeable:
+    # (CuPy's flags have no `writeable`: its arrays always are.)
+    if id(grad) in handed_out or grad.base is not None or not getattr(grad.flags, "writeable", True):
         grad = grad.copy()
     handed_out.add(id(grad))
     return grad
@@ -270,7 +279,7 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
         if t.grad_fn is None:
             leaf_grads[id(t)] = (t, g)
         else:
-            grads[t.grad_fn] = g if t.grad_fn not in grads else grads[t.grad_fn] + g
+            grads[t.grad_fn] = g if t.grad_fn not in grads else as_array(grads[t.grad_fn] + g)
     order = []
     for t in roots:
         if t.grad_fn is not None:
@@ -299,9 +308,9 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
             if g.dtype != t._data.dtype:
                 g = g.astype(t._data.dtype)
             if wanted is not None and id(t) in wanted:
-                results[id(t)] = g if id(t) not in results else results[id(t)] + g
+                results[id(t)] = g if id(t) not in results else as_array(results[id(t)] + g)
             if t.grad_fn is not None:
-                grads[t.grad_fn] = g if t.grad_fn not in grads else grads[t.grad_fn] + g
+                grads[t.grad_fn] = g if t.grad_fn not in grads else as_array(grads[t.grad_fn] + g)
             elif inputs is None:
                 prev = leaf_grads.get(id(t))
                 leaf_grads[id(t)] = (t, g if prev is None else prev[1] + g)
@@ -322,7 +331,7 @@ def _accumulate(t: Tensor, grad: Any, handed_out: set) -> None:
     if t.grad is None:
         t.grad = Tensor._make(_own(grad, handed_out), t._device)
     else:
-        t.grad = Tensor._make(t.grad._data + grad, t._device)
+        t.grad = Tensor._make(as_array(t.grad._data + grad), t._device)
 
 
 def _root_grad(t: Tensor, gradient: Any, what: str = "grad") -> Any:
@@ -330,10 +339,12 @@ def _root_grad(t: Tensor, gradient: Any, what: str = "grad") -> Any:
         if t.numel() != 1:
             raise RuntimeError(f"{what} can be implicitly created only for scalar outputs")
         return array_module(t._data).ones_like(t._data)
+    if isinstance(gradient, Tensor) and gradient._device != t._device:
+        raise RuntimeError(f"invalid gradient at index 0 - expected device {t._device} but got {gradient._device}")
     g = gradient._data if isinstance(gradient, Tensor) else array_module(t._data).asarray(gradient)
     if g.shape != t._data.shape:
-        raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {tuple(g.shape)} and output[0] has a "
-                           f"shape of {tuple(t._data.shape)}.")
+        raise RuntimeError(f"Mismatch in shape: grad_output[0] has a shape of {Size(g.shape)} and output[0] has a "
+                           f"shape of {t.shape}.")
     return g.astype(t._data.dtype, copy=False)
 
 
@@ -359,8 +370,9 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
     roots = [_root_grad(o, g) for o, g in zip(outputs, grad_outputs)]
     found = _run(outputs, roots, bool(retain_graph), inputs)
-    if not allow_unused and any(g is None for g in found):
-        raise RuntimeError("One of the differentiated Tensors appears to not have been used in the graph. "
+    unused = [i for i, g in enumerate(found) if g is None]
+    if unused and not allow_unused:
+        raise RuntimeError(f"The differentiated Tensor at index {unused[0]} appears to not have been used in the graph. "
                            "Set allow_unused=True if this is the desired behavior.")
     return tuple(None if g is None else Tensor._make(g, t._device) for g, t in zip(found, inputs))
 

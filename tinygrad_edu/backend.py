@@ -6,19 +6,25 @@ when a GPU is first asked for, so `import tinygrad_edu` never pays for it.
 from __future__ import annotations
 
 import functools
+import re
+import sys
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 NO_GPU_HELP = (
-    "Install the GPU extra on a machine with an NVIDIA GPU: pip install 'tinygrad-edu[gpu]' "
-    "(it brings CuPy). Everything in the course also works on the CPU: use device='cpu'."
+    "To use an NVIDIA GPU, install the course's GPU extra (it brings CuPy) from the repository folder: "
+    "pip install -e \".[gpu]\". Everything in the course also works on the CPU: use device='cpu', or "
+    "device = 'cuda' if tinygrad_edu.cuda.is_available() else 'cpu'."
 )
 
 
 class Device:
-    """Where a tensor's data lives: `device(type='cpu')` or `device(type='cuda', index=0)`."""
+    """Where a tensor's data lives: `device(type='cpu')` or `device(type='cuda', index=0)`.
+
+    Unlike PyTorch's, a device also equals its name: `device('cuda:0') == 'cuda:0'` (PyTorch says False).
+    """
 
     __slots__ = ("type", "index")
 
@@ -26,14 +32,18 @@ class Device:
         self.type, self.index = type, index
 
     def __repr__(self) -> str:
-        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
+        index = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{index})"
 
     def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
-            other = device(other)
+            try:
+                other = device(other)
+            except RuntimeError:
+                return False
         return isinstance(other, Device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self) -> int:
@@ -42,15 +52,20 @@ class Device:
 
 @functools.lru_cache(maxsize=None)
 def _parse(spec: str, index: int | None) -> Device:
-    kind, _, num = spec.partition(":")
+    if not spec:
+        raise RuntimeError("Device string must not be empty")
+    match = re.fullmatch(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?", spec)
+    if match is None:
+        raise RuntimeError(f"Invalid device string: '{spec}'")
+    kind, num = match.groups()
     if kind not in ("cpu", "cuda"):
         raise RuntimeError(f"Expected one of cpu, cuda device type at start of device string: {spec}")
-    if num:
-        if not num.isdigit():
-            raise RuntimeError(f"Invalid device string: '{spec}'")
+    if num is not None:
         if index is not None:
-            raise ValueError("type (string) must not include an index because index was passed explicitly: " + spec)
+            raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {spec}")
         index = int(num)
+    if index is not None and index < 0:
+        raise RuntimeError("Device index must not be negative")
     if kind == "cpu":
         return CPU if index is None else Device("cpu", index)
     return Device("cuda", index)
@@ -72,21 +87,42 @@ CPU = Device("cpu")
 
 # --- CuPy, loaded on first use ------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=1)
-def _cupy() -> ModuleType | None:
-    """CuPy if it is installed and can reach at least one GPU, else None."""
+def _load_cupy() -> tuple[ModuleType | None, str]:
+    """CuPy and "" if it can compute on a GPU; otherwise None and the reason it cannot."""
     try:
         import cupy
+    except ImportError:
+        return None, "CuPy is not installed"
+    except Exception as e:  # a broken install
+        return None, f"CuPy could not be imported ({_first_line(e)})"
+    try:
         if cupy.cuda.runtime.getDeviceCount() < 1:
-            return None
-        return cupy
-    except Exception:  # not installed, no driver, no device: all mean "no usable GPU"
-        return None
+            return None, "CuPy found no GPU"
+        x = cupy.arange(4, dtype=cupy.float32).reshape(2, 2)  # memory, a kernel and a matmul all work
+        (x @ x + 1).sum().item()
+    except Exception as e:  # no driver, no device, a CUDA library missing
+        return None, f"CuPy is installed but cannot use a GPU ({_first_line(e)})"
+    return cupy, ""
+
+
+def _first_line(e: Exception) -> str:
+    text = f"{type(e).__name__}: {e}".strip().splitlines()[0]
+    return text if len(text) < 200 else text[:197] + "..."
+
+
+@functools.lru_cache(maxsize=1)
+def _gpu() -> tuple[ModuleType | None, str]:
+    return _load_cupy()
+
+
+def _cupy() -> ModuleType | None:
+    """CuPy if it is installed and can reach at least one GPU, else None."""
+    return _gpu()[0]
 
 
 def _reset() -> None:
     """Forget what was found about CuPy (tests use it to simulate machines)."""
-    _cupy.cache_clear()
+    _gpu.cache_clear()
     _cuda_device.cache_clear()
 
 
@@ -101,12 +137,27 @@ def device_count() -> int:
     return 0 if cp is None else cp.cuda.runtime.getDeviceCount()
 
 
+def synchronize(device: "str | Device | int | None" = None) -> None:
+    """Wait until a GPU has finished the work queued on it (GPU work runs asynchronously: time it after this)."""
+    dev = resolve("cuda" if device is None else device)
+    _cupy().cuda.Device(dev.index).synchronize()
+
+
+def get_device_name(device: "str | Device | int | None" = None) -> str:
+    """The name of a GPU, such as 'NVIDIA H100 80GB HBM3'."""
+    dev = resolve("cuda" if device is None else device)
+    name = _cupy().cuda.runtime.getDeviceProperties(dev.index)["name"]
+    return name.decode() if isinstance(name, bytes) else name
+
+
 @functools.lru_cache(maxsize=None)
 def _cuda_device(index: int) -> Device:
-    if not is_available():
-        raise RuntimeError(f"CUDA was asked for, but no usable GPU was found (CuPy is missing, or it found no GPU). {NO_GPU_HELP}")
+    cp, why = _gpu()
+    if cp is None:
+        raise RuntimeError(f"CUDA was asked for, but there is no usable GPU here: {why}. {NO_GPU_HELP}")
     if index >= device_count():
-        raise RuntimeError(f"CUDA error: invalid device ordinal: cuda:{index} was asked for, but {device_count()} GPU(s) were found.")
+        raise RuntimeError(f"CUDA error: invalid device ordinal: cuda:{index} was asked for, but "
+                           f"{device_count()} GPU(s) were found.")
     return Device("cuda", index)
 
 
@@ -122,9 +173,11 @@ def resolve(spec: "str | Device | int | None") -> Device:
 
 def array_module(array: Any) -> ModuleType:
     """NumPy or CuPy: whichever module made `array` (as Chainer's get_array_module)."""
-    if isinstance(array, np.ndarray) or not hasattr(array, "device"):
-        return np
-    return _cupy() or np
+    if type(array) is not np.ndarray and "cupy" in sys.modules:  # a CuPy array means CuPy was imported
+        cp = _cupy()
+        if cp is not None and isinstance(array, cp.ndarray):
+            return cp
+    return np
 
 
 def device_of(array: Any) -> Device:
@@ -137,9 +190,13 @@ def device_of(array: Any) -> Device:
 def move(array: Any, dev: Device) -> Any:
     """A copy of `array` on device `dev` (or `array` itself if it is already there)."""
     if dev.type == "cpu":
-        return array if isinstance(array, np.ndarray) else array.get()
+        return to_numpy(array)
     cp = _cupy()
+    if cp is None:
+        _cuda_device(dev.index)  # raises the error that says there is no GPU
     with cp.cuda.Device(dev.index):
+        if isinstance(array, cp.ndarray) and array.device.id != dev.index:
+            return array.copy()  # CuPy copies to the current device
         return cp.asarray(array)
 
 

@@ -77,10 +77,11 @@ def _infer_shape(data: Any, dim: int = 0) -> tuple:
         s = _infer_shape(x, dim + 1)
         if s != first:
             k = next(i for i in range(max(len(s), len(first))) if s[i:i + 1] != first[i:i + 1])
-            if k >= len(first):
-                raise ValueError(f"expected a number at dim {dim + 1 + k} (got a sequence of length {s[k]})")
-            raise ValueError(f"expected sequence of length {first[k]} at dim {dim + 1 + k} "
-                             f"(got {s[k] if k < len(s) else 'a number'})")
+            if k >= len(first):  # (PyTorch says TypeError where a number meets a sequence)
+                raise TypeError(f"expected a number at dim {dim + 1 + k} (got a sequence of length {s[k]})")
+            if k >= len(s):
+                raise TypeError(f"expected sequence of length {first[k]} at dim {dim + 1 + k} (got a number)")
+            raise ValueError(f"expected sequence of length {first[k]} at dim {dim + 1 + k} (got {s[k]})")
     return (len(data),) + first
 
 
@@ -94,16 +95,16 @@ def _leaves_dtype(data: Any) -> dtypes.dtype:
             stack.extend(x)
         elif isinstance(x, Tensor):
             kinds.add(x.dtype)
-        elif isinstance(x, np.ndarray):
+        elif isinstance(x, (np.ndarray, np.generic)):  # NumPy arrays and scalars keep their dtype
             kinds.add(dtypes.from_numpy_dtype(x.dtype))
-        elif isinstance(x, (bool, np.bool_)):
+        elif isinstance(x, bool):
             kinds.add(dtypes.bool_)
         elif isinstance(x, numbers.Integral):
             kinds.add(dtypes.int64)
         elif isinstance(x, numbers.Real):
             kinds.add(dtypes.default_float)
         else:
-            raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+            raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
     result = dtypes.default_float if not kinds else None
     for k in kinds:
         result = k if result is None else dtypes.promote_types(result, k)
@@ -112,6 +113,8 @@ def _leaves_dtype(data: Any) -> dtypes.dtype:
 
 def _place(array: np.ndarray, device: Any, requires_grad: bool) -> Tensor:
     dev = resolve(device)
+    if requires_grad and array.dtype.kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     t = Tensor._make(array if dev is CPU else move(array, dev), dev)
     return t.requires_grad_(True) if requires_grad else t
 
@@ -125,6 +128,7 @@ def tensor(data: Any, dtype: dtypes.dtype | None = None, device: str | Device | 
     """
     if isinstance(data, Tensor):
         array = data.numpy(force=True).copy()
+        device = data.device if device is None else device  # a copy stays on its device, as in PyTorch
     elif isinstance(data, np.ndarray):
         array = np.array(data, dtype=dtypes.from_numpy_dtype(data.dtype).np)
     elif isinstance(data, np.generic):
@@ -136,7 +140,8 @@ def tensor(data: Any, dtype: dtypes.dtype | None = None, device: str | Device | 
         inferred = _leaves_dtype(data)
         items = [x.numpy(force=True) if isinstance(x, Tensor) else x for x in data] \
             if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data) else data
-        array = np.array(items, dtype=inferred.np)
+        # Python numbers go straight to the dtype asked for: tensor(1.1, dtype=float64) is exactly 1.1.
+        array = np.array(items, dtype=(inferred if dtype is None else dtypes.check(dtype)).np)
     if dtype is not None:
         array = array.astype(dtypes.check(dtype).np, copy=False)
     return _place(array, device, requires_grad)
@@ -240,7 +245,7 @@ def arange(start: float, end: float | None = None, step: float = 1, *, dtype: dt
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (start, end, step))
     default = dtypes.int64 if ints else dtypes.default_float
     return _place(np.arange(start, end, step, dtype=np.float64 if not ints else np.int64).astype(_dtype(dtype, default)),

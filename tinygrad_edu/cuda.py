@@ -1,4 +1,4 @@
-"""`tinygrad_edu.cuda`: is a GPU there, and how many."""
-from .backend import device_count, is_available
+"""`tinygrad_edu.cuda`: is a GPU there, how many, which, and waiting for one to finish."""
+from .backend import device_count, get_device_name, is_available, synchronize
 
-__all__ = ["is_available", "device_count"]
+__all__ = ["is_available", "device_count", "get_device_name", "synchronize"]

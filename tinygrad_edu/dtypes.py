@@ -61,6 +61,15 @@ def check(d: Any, what: str = "dtype") -> dtype:
     raise TypeError(f"{what} must be a tinygrad_edu.dtype such as tinygrad_edu.float32, not {type(d).__name__}{hint}")
 
 
+_SCALAR_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+                      "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double"}
+
+
+def scalar_type_name(d: dtype) -> str:
+    """The name PyTorch's error messages give a dtype: Float, Long, Bool..."""
+    return _SCALAR_TYPE_NAMES[d.name]
+
+
 def promote_types(a: dtype, b: dtype) -> dtype:
     """The smallest dtype both `a` and `b` fit in, by PyTorch's table."""
     if a is b:

@@ -100,12 +100,13 @@ def _add_suffixes(body: str, suffixes: list[str], indent: int) -> str:
     out = [body]
     last = len(body) - body.rfind("\n") + 1
     for suffix in suffixes:
-        if last + len(suffix) + 2 > LINEWIDTH:
+        n = len(suffix.replace("tinygrad_edu.", "torch."))  # break lines where PyTorch breaks them
+        if last + n + 2 > LINEWIDTH:
             out.append(",\n" + " " * indent + suffix)
-            last = indent + len(suffix)
+            last = indent + n
         else:
             out.append(", " + suffix)
-            last += len(suffix) + 2
+            last += n + 2
     return "".join(out) + ")"
 
 

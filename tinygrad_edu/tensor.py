@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from . import dtypes
-from .backend import CPU, Device, array_module, device_of, to_numpy
+from .backend import CPU, Device, array_module, device_of, move, to_numpy
 
 
 class Size(tuple):
@@ -34,7 +34,7 @@ class Size(tuple):
 
 def _check_grad_dtype(d: dtypes.dtype) -> None:
     if not d.is_floating_point:
-        raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        raise RuntimeError("only Tensors of floating point dtype can require gradients")
 
 
 class Tensor:
@@ -203,10 +203,14 @@ class Tensor:
         return bool(self._data.item())
 
     def __float__(self) -> float:
-        return float(self.item())
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return float(self._data.item())
 
     def __int__(self) -> int:
-        return int(self.item())
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return int(self._data.item())
 
     def __index__(self) -> int:
         if self.dtype._category == 2 or self._data.size != 1:
@@ -216,22 +220,33 @@ class Tensor:
     __hash__ = object.__hash__
 
     # --- in-place edits (not recorded in any graph) ---------------------------------------------
-    def _check_inplace(self) -> None:
+    def _check_inplace(self, view: bool = False) -> None:
+        """PyTorch's guard: no in-place change of a leaf that requires grad, unless under no_grad.
+
+        PyTorch also records in-place ops on tensors inside a graph; this engine refuses them.
+        """
         from .autograd import is_grad_enabled
         if self.requires_grad and is_grad_enabled():
             if self.is_leaf:
-                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+                raise RuntimeError(f"a {'view of a ' if view else ''}leaf Variable that requires grad is being used "
+                                   "in an in-place operation.")
             raise RuntimeError("tinygrad_edu does not record in-place operations on tensors that are part of a graph "
                                "(PyTorch does); write the out-of-place form, such as y = y + 1.")
 
     def _write(self, value: Any) -> "Tensor":
         self._check_inplace()
-        value = value._data if isinstance(value, Tensor) else value
-        new = array_module(self._data).asarray(value)
-        if new.dtype != self._data.dtype and not np.can_cast(new.dtype, self._data.dtype, "same_kind"):
-            raise RuntimeError(f"result type {dtypes._FROM_NUMPY[new.dtype].name.capitalize()} can't be cast to the "
-                               f"desired output type {self.dtype.name.capitalize()}")
-        self._data[...] = new
+        self._data[...] = value._data if isinstance(value, Tensor) else value
+        return self
+
+    def _update(self, result: "Tensor") -> "Tensor":
+        """Store `self op other`, computed by the out-of-place op, in this tensor: its dtype and shape stay."""
+        if result.dtype._category > self.dtype._category:
+            raise RuntimeError(f"result type {dtypes.scalar_type_name(result.dtype)} can't be cast to the desired "
+                               f"output type {dtypes.scalar_type_name(self.dtype)}")
+        if result._data.shape != self._data.shape:
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(result.shape)}")
+        self._data[...] = result._data
         return self
 
     def zero_(self) -> "Tensor":
@@ -243,9 +258,9 @@ class Tensor:
         return self._write(value)
 
     def copy_(self, src: "Tensor") -> "Tensor":
-        """Copy `src`'s numbers (broadcast to this shape) into this tensor, in place."""
+        """Copy `src`'s numbers (broadcast to this shape) into this tensor, in place, from any device."""
         self._check_inplace()
-        self._data[...] = src._data if isinstance(src, Tensor) else src
+        self._data[...] = move(src._data, self._device) if isinstance(src, Tensor) else src
         return self
 
     def _same_device(self, other: Any) -> Any:
@@ -254,41 +269,47 @@ class Tensor:
             return other._data
         return other
 
+    # The arithmetic is the ops' own (added to this class by ops/), on detached tensors: no graph.
     def add_(self, other: Any, *, alpha: float = 1) -> "Tensor":
         """self += alpha * other, in place."""
-        o = self._same_device(other)
-        return self._write(self._data + (o if alpha == 1 else alpha * o))
+        self._check_inplace()
+        return self._update(self.detach().add(_detached(other), alpha=alpha))
 
     def sub_(self, other: Any, *, alpha: float = 1) -> "Tensor":
         """self -= alpha * other, in place."""
-        o = self._same_device(other)
-        return self._write(self._data - (o if alpha == 1 else alpha * o))
+        self._check_inplace()
+        return self._update(self.detach().sub(_detached(other), alpha=alpha))
 
     def mul_(self, other: Any) -> "Tensor":
         """self *= other, in place."""
-        return self._write(self._data * self._same_device(other))
+        self._check_inplace()
+        return self._update(self.detach().mul(_detached(other)))
 
     def div_(self, other: Any) -> "Tensor":
         """self /= other, in place."""
-        return self._write(self._data / self._same_device(other))
+        self._check_inplace()
+        return self._update(self.detach().div(_detached(other)))
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        self._check_inplace()
+        self._check_inplace(view=True)
         from .ops.indexing import index_key
         self._data[index_key(key, self)] = self._same_device(value)
 
 
+def _detached(x: Any) -> Any:
+    return x.detach() if isinstance(x, Tensor) else x
+
+
 def same_device(tensors) -> None:
     """Raise PyTorch's error if the tensors are not all on one device (nothing is ever copied silently)."""
-    first = None
-    for t in tensors:
-        if first is None:
-            first = t._device
-        elif t._device != first:
-            raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
-                               f"{t._device} and {first}!")
+    devices = list(dict.fromkeys(t._device for t in tensors))
+    if len(devices) > 1:  # PyTorch names the first GPU it met first: "cuda:0 and cpu"
+        common = next((d for d in devices if d.type != "cpu"), devices[0])
+        other = next(d for d in devices if d != common)
+        raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
+                           f"{common} and {other}!")
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

@@ -60,7 +60,7 @@ def draw_graph(tensor: Tensor, params: Mapping[str, Tensor] | Iterable[tuple[str
         if isinstance(item, Node):
             ids[id(item)] = f"op{counts['op']}"
             counts["op"] += 1
-            label = re.sub(r"Backward\d*$", "", item.name())
+            label = _op_label(item)
             graph.node(ids[id(item)], label, tooltip=item.name(), shape="ellipse", style="filled",
                        fillcolor=COLORS["op"], fontsize="10", height="0.3", margin="0.05,0.02")
             for t in item.all_inputs:
@@ -115,25 +115,35 @@ def _kind(t: Tensor, is_output: bool) -> str:
     return "parameter" if t.requires_grad else "input"
 
 
+def _op_label(node: Node) -> str:
+    """`Mul` for a `MulBackward0`; numbers the op was given go on a second line (`Rsub` of `1 - a`: 1)."""
+    label = re.sub(r"Backward\d*$", "", node.name())
+    numbers = [f"{a:g}" for a in node.args if type(a) in (int, float)]
+    return label if not numbers else label + "\\n" + ", ".join(numbers)
+
+
 def _record(t: Tensor, name: str | None, show: str, max_elements: int) -> str:
-    """A record label: `{ name | shape dtype device | data ... | grad ... }`."""
+    """A record label, `name | shape dtype device | data ... | grad ...`: rows, in a left-to-right graph."""
     fields = [] if name is None else [_escape(name)]
     fields.append(_escape(f"{tuple(t.shape)} {t.dtype.name} {t.device}"))
     if show in ("data", "both"):
         fields.append("data " + _values(t, max_elements))
-    if show in ("grad", "both"):
+    if show in ("grad", "both") and t.requires_grad:  # a tensor that requires no grad never gets one
         fields.append("grad " + ("None" if t.grad is None else _values(t.grad, max_elements)))
-    return "{ " + " | ".join(fields) + " }"
+    return " | ".join(fields)
 
 
 def _values(t: Tensor, max_elements: int) -> str:
     """The numbers of `t` as its repr prints them, or a summary for a big tensor."""
     a = to_numpy(t._data)
     if a.size <= max_elements:
-        text = array_str(a, 5)
+        text = array_str(a, 0)
+        if a.ndim == 1 and a.size > 4:  # four numbers a line keeps the box narrow
+            items = text[1:-1].split(", ")
+            text = "[" + ",\n ".join(", ".join(items[i:i + 4]) for i in range(0, len(items), 4)) + "]"
     else:
-        f = a.astype("float64")
-        text = f"mean {f.mean():.4f}, min {f.min():.4f}, max {f.max():.4f}"
+        f = a.astype("float64") + 0.0  # + 0.0 turns -0.0 into 0.0
+        text = f"mean {f.mean():.4f}\nmin {f.min():.4f}, max {f.max():.4f}"
     lines = _escape(text).split("\n")
     return lines[0] if len(lines) == 1 else "\\l".join(lines) + "\\l"
 
@@ -163,14 +173,6 @@ def _graph_type() -> type:
                 except graphviz.ExecutableNotFound:
                     return {"text/plain": INSTALL_HINT}
                 return {**bundle, "text/plain": repr(self)}
-
-            def _repr_image_svg_xml(self) -> str:
-                try:
-                    return super()._repr_image_svg_xml()
-                except graphviz.ExecutableNotFound:
-                    return INSTALL_HINT
-
-            _repr_svg_ = _repr_image_svg_xml
 
             def save(self, path: str | Path, dpi: int = 110) -> Path:
                 """Write the drawing to `path`; its suffix says the format (`.png`, `.svg`, `.pdf`)."""

@@ -3,10 +3,14 @@ and blue matrices) and figures/image_batch.png (a batch of four images, a rank-4
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 import tinygrad_edu as tg
 
-STEP = 4  # keep every 4th pixel: small files, same picture
+STEP = 2  # keep every 2nd pixel: smaller files, same picture
 
 
 def photo(step: int = STEP) -> tg.Tensor:
@@ -26,14 +30,17 @@ def batch_of(img: tg.Tensor) -> tuple[tg.Tensor, list[str]]:
     return tg.stack([img, mirror, grey, darker]), ["photo", "mirror", "grey", "darker"]
 
 
-def draw_channels(img: tg.Tensor):
-    """The image (C, H, W) and its three channel matrices side by side, each in its own colour map."""
+def draw_channels(img: tg.Tensor) -> "Figure":
+    """The image (C, H, W) and its three channel matrices side by side, each in its own colour map
+    (from black for 0 to the pure colour for 1)."""
     import matplotlib.pyplot as plt
+    from matplotlib.colors import LinearSegmentedColormap
 
     fig, axes = plt.subplots(1, 4, figsize=(10, 3.2))
     axes[0].imshow(img.permute(1, 2, 0).numpy())
     axes[0].set_title(f"image {tuple(img.shape)}")
-    for ax, channel, name, cmap in zip(axes[1:], img, ["red", "green", "blue"], ["Reds", "Greens", "Blues"]):
+    for ax, channel, (name, colour) in zip(axes[1:], img, [("red", "red"), ("green", "lime"), ("blue", "blue")]):
+        cmap = LinearSegmentedColormap.from_list(name, ["black", colour])
         ax.imshow(channel.numpy(), cmap=cmap, vmin=0, vmax=1)
         ax.set_title(f"{name} {tuple(channel.shape)}")
     for ax in axes:
@@ -42,11 +49,11 @@ def draw_channels(img: tg.Tensor):
     return fig
 
 
-def draw_batch(batch: tg.Tensor, names: list[str]):
+def draw_batch(batch: tg.Tensor, names: list[str]) -> "Figure":
     """Each image of a batch (N, C, H, W), in a row."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(batch), figsize=(2.5 * len(batch), 3.2))
+    fig, axes = plt.subplots(1, len(batch), figsize=(2.5 * len(batch), 3.5))
     for i, (ax, name) in enumerate(zip(axes, names)):
         ax.imshow(batch[i].permute(1, 2, 0).numpy())
         ax.set_title(f"batch[{i}]: {name}")
@@ -54,6 +61,18 @@ def draw_batch(batch: tg.Tensor, names: list[str]):
     fig.suptitle(f"a batch: shape {tuple(batch.shape)} = (N, C, H, W)")
     fig.tight_layout()
     return fig
+
+
+def _save_small(fig: "Figure", path: Path) -> None:
+    """Save as a PNG of at most 256 colours: a photograph's PNG is several times larger otherwise."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=80)
+    buffer.seek(0)
+    Image.open(buffer).convert("RGB").quantize(colors=256).save(path, optimize=True)
 
 
 def make(out: Path) -> list[Path]:
@@ -66,7 +85,7 @@ def make(out: Path) -> list[Path]:
     paths = []
     for name, fig in [("image_channels.png", draw_channels(img)), ("image_batch.png", draw_batch(*batch_of(img)))]:
         path = Path(out) / name
-        fig.savefig(path, dpi=80)
+        _save_small(fig, path)
         plt.close(fig)
         paths.append(path)
     return paths

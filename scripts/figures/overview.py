@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # (name, example names, notebooks that teach it, colour), from the top layer down
 LAYERS = [
@@ -14,7 +18,7 @@ LAYERS = [
 ]
 
 
-def draw():
+def draw() -> "Figure":
     """A matplotlib figure of the three layers, each built on the one below it."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ..autograd import Op
 from ..backend import array_module
 from ..tensor import Tensor, same_device
@@ -31,8 +29,38 @@ def index_key(key: Any, t: Tensor) -> Any:
         elif isinstance(k, float):
             raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                              "valid indices (got float)")
+        elif isinstance(k, slice) and k.step is not None and k.step <= 0:
+            # NumPy reverses with a negative step; PyTorch refuses (use flip or an index tensor).
+            raise ValueError("slice step cannot be zero" if k.step == 0 else "step must be greater than zero")
         out.append(k)
+    if any(_is_mask(k) for k in out):
+        _check_masks(out, list(t._data.shape))
     return tuple(out)
+
+
+def _is_mask(k: Any) -> bool:
+    return getattr(k, "dtype", None) == bool and k.ndim > 0
+
+
+def _check_masks(key: list, shape: list) -> None:
+    """PyTorch's error for a boolean mask whose shape is not that of the dimensions it covers."""
+    d = 0  # where in `shape` the next part of the key applies; ints remove a dim, None adds one
+    for k in key:
+        if k is Ellipsis:
+            return  # (past an ellipsis, NumPy checks the rest)
+        if k is None:
+            shape.insert(d, 1)
+            d += 1
+        elif _is_mask(k):
+            for j, n in enumerate(k.shape):
+                if d + j >= len(shape) or shape[d + j] != n:
+                    raise IndexError(f"The shape of the mask {list(k.shape)} at index {j} does not match the shape "
+                                     f"of the indexed tensor {shape} at index {d + j}")
+            d += k.ndim
+        elif not isinstance(k, slice) and getattr(k, "ndim", 0) == 0:  # an int (or a 0-d index tensor)
+            del shape[d:d + 1]
+        else:
+            d += 1
 
 
 def _advanced(key: tuple) -> bool:
@@ -46,7 +74,10 @@ class Index(Op):
         try:
             return a[key]
         except IndexError as e:
-            raise IndexError(str(e).replace("axis", "dimension")) from None
+            if "too many indices" in str(e):
+                raise IndexError(f"too many indices for tensor of dimension {a.ndim}") from None
+            # NumPy says "index 5 is out of bounds for axis 0", CuPy "Index 5 ...", PyTorch "index 5 ... dimension 0"
+            raise IndexError(str(e).replace("axis", "dimension").replace("Index", "index", 1)) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -59,6 +90,7 @@ class Index(Op):
         return out, None
 
 
+# Basic indexing does the same thing; the node is named, as PyTorch names it, after its last real step.
 class Select(Index):
     pass
 
@@ -67,13 +99,34 @@ class Slice(Index):
     pass
 
 
+class Alias(Index):
+    pass
+
+
+class NewAxis(Index):
+    @classmethod
+    def node_name(cls) -> str:
+        return "UnsqueezeBackward0"
+
+
+def _node_for(key: tuple, shape: tuple) -> type:
+    if _advanced(key):
+        return Index
+    fn, d = Alias, 0  # t[...], t[:, :]: nothing changes
+    for k in key:
+        if k is None:
+            fn = NewAxis
+        elif k is Ellipsis:
+            d += len(shape) - sum(k is not None and k is not Ellipsis for k in key)
+        else:
+            whole = (isinstance(k, slice) and k.start in (None, 0) and k.step in (None, 1)
+                     and (k.stop is None or d < len(shape) and k.stop >= shape[d]))
+            fn = fn if whole and len(key) > 1 else Slice if isinstance(k, slice) else Select
+            d += 1
+    return fn
+
+
 def getitem(input: Tensor, key: Any) -> Tensor:
     """`input[key]`: elements picked by ints, slices, None, ..., index tensors or boolean masks."""
     key = index_key(key, input)
-    if _advanced(key):
-        fn = Index
-    elif all(isinstance(k, (int, np.integer)) for k in key):
-        fn = Select
-    else:
-        fn = Slice
-    return fn.apply(input, key)
+    return _node_for(key, input._data.shape).apply(input, key)

@@ -5,9 +5,13 @@ treated as a one-row (or one-column) matrix so that the same two lines serve eve
 """
 from __future__ import annotations
 
+import math
+
+import numpy as np
+
 from ..autograd import Op
 from ..tensor import Tensor
-from .pointwise import broadcast_error, promote
+from .pointwise import broadcast_error
 
 
 def _dims(shape) -> str:
@@ -60,7 +64,10 @@ class Bmm(MatMul):
         return "BmmBackward0"
 
 
-_BY_RANK = {(1, 1): Dot, (2, 1): Mv, (2, 2): MatMul}
+_BY_RANK = {(1, 1): Dot, (2, 1): Mv, (2, 2): MatMul, (1, 2): MatMul}
+# PyTorch's error messages name element types as C++ does.
+_C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
 def _check(a: Tensor, b: Tensor) -> None:
@@ -73,16 +80,27 @@ def _check(a: Tensor, b: Tensor) -> None:
     if a.ndim == 1 and b.ndim == 1:
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{k_a}] and src [{k_b}] to have the same "
                            f"number of elements, but got {k_a} and {k_b} elements respectively")
+    rows = math.prod(a.shape[:-1])  # against a matrix or a vector, a's leading dimensions are rows
     if b.ndim == 1:
-        raise RuntimeError(f"size mismatch, got input ({a.shape[-2]}), mat ({_dims(a.shape)}), vec ({k_b})")
-    raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_dims(a.shape)} and {_dims(b.shape)})")
+        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k_a}), vec ({k_b})")
+    if b.ndim == 2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k_a} and {_dims(b.shape)})")
+    try:
+        batch = math.prod(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+    except ValueError:
+        raise broadcast_error(tuple(a.shape[:-2]), tuple(b.shape[:-2])) from None
+    raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k_a}] but got: "
+                       f"[{batch}, {k_b}].")
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """The matrix product (dot product for two vectors; batched for more than 2 dimensions)."""
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not {type(other).__name__}")
-    _, (a, b) = promote(input, other)
+    a, b = input, other
+    if a.dtype is not b.dtype:  # as in PyTorch, matmul does not promote
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAMES[a.dtype.name]} != "
+                           f"{_C_NAMES[b.dtype.name]}")
     _check(a, b)
     try:
         return _BY_RANK.get((a.ndim, b.ndim), Bmm).apply(a, b)

@@ -55,11 +55,15 @@ class Transpose(Op):
     @staticmethod
     def forward(ctx, a, d0, d1):
         ctx.dims = d0, d1
-        return a.swapaxes(d0, d1)
+        return a.swapaxes(d0, d1) if a.ndim else a
 
     @staticmethod
     def backward(ctx, g):
-        return g.swapaxes(*ctx.dims), None, None
+        return (g.swapaxes(*ctx.dims) if g.ndim else g), None, None
+
+
+class T(Transpose):
+    """`t()`: the transpose of a matrix (a vector or a scalar stays as it is)."""
 
 
 class Permute(Op):
@@ -70,7 +74,7 @@ class Permute(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return g.transpose(np.argsort(ctx.order)), None
+        return g.transpose(tuple(np.argsort(ctx.order).tolist())), None
 
 
 class Squeeze(Op):
@@ -88,6 +92,12 @@ class SqueezeDim(Squeeze):
     @classmethod
     def node_name(cls) -> str:
         return "SqueezeBackward1"
+
+
+class SqueezeDims(Squeeze):
+    @classmethod
+    def node_name(cls) -> str:
+        return "SqueezeBackward2"
 
 
 class Unsqueeze(Op):
@@ -114,12 +124,16 @@ class Expand(Op):
 class Cat(Op):
     @staticmethod
     def forward(ctx, *arrays, dim):
-        ctx.dim, ctx.ends = dim, np.cumsum([a.shape[dim] for a in arrays])[:-1]
-        return array_module(arrays[0]).concatenate(arrays, axis=dim)
+        ctx.skip = [a.ndim == 1 and a.size == 0 for a in arrays]  # PyTorch skips empty vectors (a legacy rule)
+        parts = [a for a, skip in zip(arrays, ctx.skip) if not skip] or arrays
+        ctx.dim = dim
+        ctx.ends = np.cumsum([0 if skip else a.shape[dim] for a, skip in zip(arrays, ctx.skip)])[:-1].tolist()
+        return array_module(arrays[0]).concatenate(parts, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
-        return tuple(array_module(g).split(g, ctx.ends, axis=ctx.dim))
+        pieces = array_module(g).split(g, ctx.ends, axis=ctx.dim)
+        return tuple(p.reshape(0) if skip else p for p, skip in zip(pieces, ctx.skip))
 
 
 class Stack(Op):
@@ -153,6 +167,8 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     s, e = _wrap_dim(start_dim, input.ndim), _wrap_dim(end_dim, input.ndim)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input  # nothing to merge: PyTorch returns the tensor itself
     shape = input.shape
     return reshape(input, *shape[:s], int(np.prod(shape[s:e + 1])), *shape[e + 1:])
 
@@ -160,8 +176,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dimensions."""
     n = input.ndim
-    d0, d1 = _wrap_dim(dim0, n), _wrap_dim(dim1, n)
-    return Transpose.apply(input, d0, d1) if n else input
+    return Transpose.apply(input, _wrap_dim(dim0, n), _wrap_dim(dim1, n))
 
 
 swapaxes = transpose
@@ -184,16 +199,17 @@ def t(input: Tensor) -> Tensor:
     """Transpose a matrix (a tensor of at most 2 dimensions)."""
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input.ndim == 2 else input
+    return T.apply(input, 0, 1 if input.ndim == 2 else 0)
 
 
 def squeeze(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
     """Remove dimensions of size 1 (all of them, or those in `dim` that have size 1)."""
     if dim is None:
         return Squeeze.apply(input, None)
+    fn = SqueezeDim if isinstance(dim, int) else SqueezeDims
     axes = (dim,) if isinstance(dim, int) else tuple(dim)
     axes = tuple(d for d in (_wrap_dim(a, input.ndim) for a in axes) if input.ndim and input.shape[d] == 1)
-    return SqueezeDim.apply(input, axes)
+    return fn.apply(input, axes)
 
 
 def unsqueeze(input: Tensor, dim: int) -> Tensor:
@@ -206,8 +222,9 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     sizes = _shape_arg(sizes)
     lead = len(sizes) - input.ndim
     if lead < 0:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): the number of sizes "
-                           "provided must be greater or equal to the number of dimensions in the tensor")
+        raise RuntimeError(f"expand(tinygrad_edu.{dtypes.scalar_type_name(input.dtype)}Tensor{{{list(input.shape)}}}, "
+                           f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater or equal "
+                           f"to the number of dimensions in the tensor ({input.ndim})")
     shape = []
     for i, n in enumerate(sizes):
         old = input.shape[i - lead] if i >= lead else 1
@@ -232,14 +249,15 @@ def _same_dtype(tensors: Sequence[Tensor]) -> list[Tensor]:
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension; their other sizes must match."""
-    tensors = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or list(tensors)
+    tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    first = tensors[0]
+        raise ValueError("tinygrad_edu.cat(): expected a non-empty list of Tensors")
+    checked = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors
+    first = checked[0]
     if first.ndim == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     d = _wrap_dim(dim, first.ndim)
-    for i, x in enumerate(tensors[1:], 1):
+    for i, x in enumerate(checked[1:], 1):
         if x.ndim != first.ndim:
             raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} and {x.ndim}")
         for k in range(first.ndim):

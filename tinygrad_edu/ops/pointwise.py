@@ -66,6 +66,11 @@ def binary(fn: type, a: Any, b: Any, floating: bool = False) -> Tensor:
         if "broadcast" in str(e):
             raise broadcast_error(_shape(a), _shape(b)) from None
         raise
+    except TypeError as e:  # NumPy refuses bool - bool too, in other words
+        if "boolean subtract" in str(e):
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                               "`logical_xor()` operator instead.") from None
+        raise
 
 
 def unary_float(fn: type, x: Tensor) -> Tensor:
@@ -150,6 +155,14 @@ class Pow(Op):
         ga = g * b * a ** (b - 1) if need_a else None
         gb = g * y * xp.log(xp.where(a > 0, a, 1)) if need_b else None  # d/db a**b = a**b log a (0 where a <= 0)
         return ga, gb
+
+
+class Rpow(Pow):
+    """A number raised to a tensor, `2 ** x`."""
+
+    @classmethod
+    def node_name(cls) -> str:
+        return "PowBackward2"
 
 
 class PowScalar(Op):
@@ -349,12 +362,12 @@ class ToCopy(Op):
     def forward(ctx, a, dtype, device):
         from ..backend import device_of, move
         ctx.dtype, ctx.device = a.dtype, device_of(a)
-        return move(a, device).astype(dtype.np, copy=False)
+        return move(a.astype(dtype.np, copy=False), device)  # cast, then move: the result is on `device`
 
     @staticmethod
     def backward(ctx, g):
         from ..backend import move
-        return move(g, ctx.device).astype(ctx.dtype, copy=False), None, None
+        return move(g.astype(ctx.dtype, copy=False), ctx.device), None, None
 
 
 class Clone(Op):
@@ -369,16 +382,20 @@ class Clone(Op):
 
 # --- the public forms ---------------------------------------------------------------------------
 
+def _scaled(other: Any, alpha: float) -> Any:
+    if alpha == 1:
+        return other
+    return mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+
+
 def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
     """input + alpha * other, broadcasting."""
-    return binary(Add, input, other if alpha == 1 else mul(other, alpha))
+    return binary(Add, input, _scaled(other, alpha))
 
 
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
     """input - alpha * other, broadcasting."""
-    if not isinstance(input, Tensor):
-        return binary(Rsub, input, other if alpha == 1 else mul(other, alpha))
-    return binary(Sub, input, other if alpha == 1 else mul(other, alpha))
+    return binary(Sub if isinstance(input, Tensor) else Rsub, input, _scaled(other, alpha))
 
 
 def mul(input: Any, other: Any) -> Tensor:
@@ -394,14 +411,18 @@ def div(input: Any, other: Any) -> Tensor:
 def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent, elementwise."""
     if isinstance(exponent, Tensor):
-        return binary(Pow, input, exponent)
+        return binary(Pow if isinstance(input, Tensor) else Rpow, input, exponent)
     _, (x, p) = promote(input, exponent)
     return PowScalar.apply(x, p)
 
 
 def neg(input: Tensor) -> Tensor:
     """-input."""
-    return Neg.apply(input)
+    try:
+        return Neg.apply(input)
+    except TypeError:  # NumPy refuses to negate bools, as PyTorch does
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert "
+                           "a mask, use the `~` or `logical_not()` operator instead.") from None
 
 
 def abs(input: Tensor) -> Tensor:  # noqa: A001 (shadows the builtin on purpose: torch.abs)
@@ -442,7 +463,7 @@ def relu(input: Tensor) -> Tensor:
 def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
     """Limit every element to [min, max] (either bound may be None)."""
     if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        raise RuntimeError("tinygrad_edu.clamp: At least one of 'min' or 'max' must not be None")
     _, (x, *_) = promote(input, *(v for v in (min, max) if v is not None))
     return Clamp.apply(x, min, max)
 
@@ -463,7 +484,9 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
 def where(condition: Tensor, input: Any, other: Any) -> Tensor:
     """Elements of `input` where `condition` is True, of `other` elsewhere."""
     if not isinstance(condition, Tensor) or condition.dtype is not dtypes.bool_:
-        raise RuntimeError("where expected condition to be a boolean tensor")
+        got = f", but got a tensor with dtype {dtypes.scalar_type_name(condition.dtype)}" \
+            if isinstance(condition, Tensor) else ""
+        raise RuntimeError("where expected condition to be a boolean tensor" + got)
     dt, (a, b) = promote(input, other)
     try:
         out = Where.apply(condition, a, b)
@@ -518,7 +541,7 @@ def logical_not(input: Tensor) -> Tensor:
 def bitwise_not(input: Tensor) -> Tensor:
     """~input: logical not for bool tensors, bitwise not for integers."""
     if input.is_floating_point():
-        raise TypeError("bitwise_not is only implemented for integer and boolean tensors; got " + str(input.dtype))
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return Tensor._make(~input._data)
 
 

@@ -19,8 +19,11 @@ def dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
     if dim is None:
         return None
     if isinstance(dim, int):
-        return (_wrap_dim(dim, ndim),)
-    return tuple(_wrap_dim(d, ndim) for d in dim) if len(dim) else None
+        dim = (dim,)
+    axes = tuple(_wrap_dim(d, ndim) for d in dim)
+    if not axes:
+        return None
+    return axes if ndim else ()  # a 0-d tensor takes dim 0 or -1, and has nothing to reduce
 
 
 def _kept_shape(shape: tuple, axes: tuple[int, ...] | None) -> tuple:
@@ -35,9 +38,7 @@ def _spread(g: Any, shape: tuple, axes: tuple[int, ...] | None) -> Any:
     return array_module(g).broadcast_to(g.reshape(_kept_shape(shape, axes)), shape)
 
 
-def _torch_name(d: dtypes.dtype) -> str:
-    return {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-            "float16": "Half", "float32": "Float", "float64": "Double"}[d.name]
+_torch_name = dtypes.scalar_type_name  # (the nn layer imports it under this name)
 
 
 class Sum(Op):
@@ -105,14 +106,19 @@ class MaxDim(Op):
 
     @staticmethod
     def forward(ctx, a, index, dim, keepdim):
+        ctx.shape = a.shape
+        if a.ndim == 0:  # the only element is the extreme one
+            return a.copy()
         xp = array_module(a)
         idx = xp.expand_dims(index, dim)
-        ctx.shape, ctx.dim, ctx.idx, ctx.keepdim = a.shape, dim, idx, keepdim
+        ctx.dim, ctx.idx, ctx.keepdim = dim, idx, keepdim
         y = xp.take_along_axis(a, idx, axis=dim)
         return y if keepdim else y.squeeze(dim)
 
     @staticmethod
     def backward(ctx, g):
+        if not ctx.shape:
+            return g, None, None, None
         xp = array_module(g)
         g = g if ctx.keepdim else xp.expand_dims(g, ctx.dim)
         positions = xp.arange(ctx.shape[ctx.dim]).reshape([-1 if i == ctx.dim else 1 for i in range(len(ctx.shape))])
@@ -206,12 +212,10 @@ def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool):
         return (MaxAll if largest else MinAll).apply(input, largest)
     d = _wrap_dim(dim, input.ndim)
     xp = array_module(input._data)
-    a = input._data if input.ndim else input._data.reshape(1)
-    index = (xp.argmax if largest else xp.argmin)(a, axis=d if input.ndim else 0)
-    index = as_array(index)
-    values = (MaxDim if largest else MinDim).apply(input if input.ndim else input.reshape(1), index, d, keepdim or not input.ndim)
-    if not input.ndim:
-        values, index = values.reshape(()), index.reshape(())
+    index = as_array((xp.argmax if largest else xp.argmin)(input._data, axis=d)) if input.ndim else xp.asarray(0)
+    values = (MaxDim if largest else MinDim).apply(input, index, d, keepdim)
+    if keepdim and input.ndim:
+        index = xp.expand_dims(index, d)
     indices = Tensor._make(index.astype(dtypes.int64.np, copy=False), input._device)
     return (return_types_max if largest else return_types_min)(values, indices)
 

@@ -1,0 +1,174 @@
+"""Optimizers: use each parameter's `.grad` to move the parameter a little downhill.
+
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+    optimizer.zero_grad()      # forget last step's gradients
+    loss.backward()            # fill .grad
+    optimizer.step()           # update the parameters in place
+
+An update writes into the parameter's own array: it records no graph, and every reference to the
+parameter (the model, a saved `state_dict()`) sees the new values. The arithmetic follows PyTorch's,
+step for step, so the same starting weights give the same weights after any number of steps.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Callable, Iterable
+
+from .autograd import enable_grad
+from .backend import array_module
+from .creation import tensor, zeros_like
+from .nn.module import typename
+from .tensor import Tensor
+
+
+class Optimizer:
+    """The base class: holds `param_groups` (lists of parameters with their settings) and `state`."""
+
+    def __init__(self, params: Iterable[Tensor] | Iterable[dict], defaults: dict) -> None:
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                            f"but got {typename(params)}")
+        self.defaults = defaults
+        self.state: defaultdict = defaultdict(dict)  # per parameter: what the method remembers between steps
+        self.param_groups: list[dict] = []
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        for group in groups if isinstance(groups[0], dict) else [{"params": groups}]:
+            self.add_param_group(group)
+
+    def add_param_group(self, param_group: dict) -> None:
+        """Add parameters with their own settings (unset ones take the optimizer's defaults)."""
+        group = dict(param_group)
+        params = group["params"]
+        group["params"] = [params] if isinstance(params, Tensor) else list(params)
+        for p in group["params"]:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {typename(p)}")
+            if not p.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
+        for name, value in self.defaults.items():
+            group.setdefault(name, value)
+        taken = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in taken for p in group["params"]):
+            raise ValueError("some parameters appear in more than one parameter group")
+        self.param_groups.append(group)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients: set every `.grad` to None (or to zeros with `set_to_none=False`)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if set_to_none:
+                    p.grad = None
+                elif p.grad is not None:
+                    p.grad.zero_()
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; returns `closure()`'s loss if a closure is given."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    self._update(p, p.grad._data, group)
+        return loss
+
+    def _update(self, p: Tensor, grad: Any, group: dict) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
+        return "\n".join(lines) + "\n)"
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ValueError(message)
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent: p -= lr * grad, optionally with momentum and weight decay.
+
+    With momentum, the step is a running sum of gradients, buf = momentum * buf + (1 - dampening) * grad
+    (the first step starts it at grad); `nesterov` looks one step ahead: grad + momentum * buf.
+    """
+
+    def __init__(self, params: Iterable[Tensor] | Iterable[dict], lr: float = 1e-3, momentum: float = 0,
+                 dampening: float = 0, weight_decay: float = 0, nesterov: bool = False, *,
+                 maximize: bool = False) -> None:
+        _check(lr >= 0, f"Invalid learning rate: {lr}")
+        _check(momentum >= 0, f"Invalid momentum value: {momentum}")
+        _check(weight_decay >= 0, f"Invalid weight_decay value: {weight_decay}")
+        _check(not nesterov or (momentum > 0 and dampening == 0),
+               "Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                                      nesterov=nesterov, maximize=maximize))
+
+    def _update(self, p: Tensor, grad: Any, group: dict) -> None:
+        momentum = group["momentum"]
+        if group["maximize"]:
+            grad = -grad
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * p._data
+        if momentum != 0:
+            state = self.state[p]
+            if "momentum_buffer" not in state:
+                state["momentum_buffer"] = Tensor._make(grad.copy(), p.device)
+            else:
+                buf = state["momentum_buffer"]._data
+                buf *= momentum
+                buf += (1 - group["dampening"]) * grad
+            buf = state["momentum_buffer"]._data
+            grad = grad + momentum * buf if group["nesterov"] else buf
+        p._data -= group["lr"] * grad
+
+
+class Adam(Optimizer):
+    """Adam: steps by a running mean of gradients divided by the root of a running mean of their squares.
+
+    m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g**2;  both corrected for starting at 0;
+    p -= lr * m_hat / (sqrt(v_hat) + eps). `amsgrad` divides by the largest v seen so far instead.
+    """
+
+    def __init__(self, params: Iterable[Tensor] | Iterable[dict], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0,
+                 amsgrad: bool = False, *, maximize: bool = False) -> None:
+        _check(lr >= 0, f"Invalid learning rate: {lr}")
+        _check(eps >= 0, f"Invalid epsilon value: {eps}")
+        _check(0 <= betas[0] < 1, f"Invalid beta parameter at index 0: {betas[0]}")
+        _check(0 <= betas[1] < 1, f"Invalid beta parameter at index 1: {betas[1]}")
+        _check(weight_decay >= 0, f"Invalid weight_decay value: {weight_decay}")
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                                      maximize=maximize))
+
+    def _update(self, p: Tensor, grad: Any, group: dict) -> None:
+        beta1, beta2 = group["betas"]
+        if group["maximize"]:
+            grad = -grad
+        if group["weight_decay"] != 0:
+            grad = grad + group["weight_decay"] * p._data
+        state = self.state[p]
+        if not state:
+            state["step"] = tensor(0.0)
+            state["exp_avg"], state["exp_avg_sq"] = zeros_like(p), zeros_like(p)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = zeros_like(p)
+        state["step"] += 1
+        step = state["step"].item()
+        m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
+        m += (1 - beta1) * (grad - m)       # m moves a fraction (1 - beta1) of the way to grad
+        v *= beta2
+        v += (1 - beta2) * grad * grad
+        if group["amsgrad"]:
+            v_max = state["max_exp_avg_sq"]._data
+            array_module(v).maximum(v_max, v, out=v_max)
+            v = v_max
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2 = 1 - beta2 ** step
+        denom = (v ** 0.5) / (bias_correction2 ** 0.5) + group["eps"]
+        p._data -= (group["lr"] / bias_correction1) * (m / denom)
