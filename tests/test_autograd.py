@@ -7,8 +7,12 @@ import weakref
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygrad_edu as tg
+from helpers import check_op
+from strategies import broadcast_pairs, random_array, seeds
 from tinygrad_edu import autograd
 
 
@@ -542,3 +546,83 @@ def test_decorated_function_may_call_itself():
 
     with tg.no_grad():
         assert inner() and not tg.is_grad_enabled()
+
+
+def test_grad_accumulates_into_the_same_tensor_as_torch():
+    x = leaf([1.0, 2.0])
+    (x * 2.0).sum().backward()
+    g = x.grad
+    (x * 3.0).sum().backward()
+    assert x.grad is g and g.tolist() == [5.0, 5.0]
+    y = x * 1.0
+    y.retain_grad()
+    (y * 2.0).sum().backward(retain_graph=True)
+    first = y.grad
+    (y * 2.0).sum().backward()
+    # (a retained non-leaf's grad adds up into a new tensor, as in PyTorch)
+    assert first.tolist() == [2.0, 2.0] and y.grad.tolist() == [4.0, 4.0] and x.grad.tolist() == [9.0, 9.0]
+
+
+# --- random programs: reuse, broadcasting and accumulation together -------------------------------
+
+UNARY_STEPS = [lambda lib, a: a.tanh(), lambda lib, a: a.sigmoid(), lambda lib, a: -a, lambda lib, a: a * a,
+               lambda lib, a: (a * 0.5).exp(), lambda lib, a: a.sum(-1, keepdim=True) if a.ndim else a * 2.0]
+BINARY_STEPS = [lambda lib, a, b: a + b, lambda lib, a, b: a - b, lambda lib, a, b: a * b,
+                lambda lib, a, b: a / (1.0 + b * b), lambda lib, a, b: lib.where(a > b, a, b * 0.5)]
+
+
+@st.composite
+def programs(draw):
+    """Steps that each read values made before (so values are reused) and add one more."""
+    steps = []
+    for i in range(draw(st.integers(1, 6))):
+        if draw(st.booleans()):
+            steps.append(("unary", draw(st.integers(0, len(UNARY_STEPS) - 1)), draw(st.integers(0, i + 1)), None))
+        else:
+            steps.append(("binary", draw(st.integers(0, len(BINARY_STEPS) - 1)), draw(st.integers(0, i + 1)),
+                          draw(st.integers(0, i + 1))))
+    return steps
+
+
+def _run_program(steps):
+    def fn(lib, x, y):
+        values = [x, y]
+        for kind, op, i, j in steps:
+            values.append(UNARY_STEPS[op](lib, values[i]) if kind == "unary" else BINARY_STEPS[op](lib, values[i],
+                                                                                                  values[j]))
+        return values[-1] + values[0] * 0.25  # x always reaches the output
+    return fn
+
+
+@settings(max_examples=60)
+@given(program=programs(), pair=broadcast_pairs(), seed=seeds())
+def test_random_programs_against_torch_and_finite_differences(program, pair, seed):
+    x = random_array(seed, pair[0], dtype=np.float64)
+    y = random_array(seed + 1, pair[1], dtype=np.float64)
+    check_op(_run_program(program), x, y, seed=seed, name=False, rtol=1e-10, atol=1e-12, grad_rtol=1e-8,
+             grad_atol=1e-10)
+
+
+def test_the_shared_checker_can_fail():
+    """check_op must catch a wrong backward (by finite differences) and a wrong forward (against torch)."""
+    from helpers import finite_difference_check, torch
+
+    class WrongSquare(autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            return grad * x  # should be 2 x
+
+    x = np.array([0.5, -1.5, 2.0])
+    with pytest.raises(AssertionError, match="finite differences"):
+        finite_difference_check(lambda lib, t: WrongSquare.apply(t), (x,))
+    if torch is not None:
+        with pytest.raises(AssertionError):
+            check_op(lambda lib, t: t * (2.0 if lib is tg else 2.001), x)
+        with pytest.raises(AssertionError, match="dtype"):
+            check_op(lambda lib, t: t.double() if lib is tg else t, x.astype(np.float32))

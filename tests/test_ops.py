@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tinygrad_edu as tg
-from helpers import Const, check_op, dtype_name, torch
+from helpers import Const, check_op, dtype_name, norm, torch
 from strategies import (broadcast_pairs, distinct_array, random_array, seeds, shape_and_dim, shape_and_dims,
                         shapes)
 
@@ -61,7 +61,7 @@ NAME_DIFFERS = {"rdiv"}
 
 
 @pytest.mark.parametrize("name", UNARY)
-@settings(max_examples=20)
+@settings(max_examples=30)
 @given(shape=shapes(), seed=seeds())
 def test_unary(name, shape, seed):
     fn, ref, domain = UNARY[name]
@@ -119,7 +119,7 @@ BINARY = {
 
 
 @pytest.mark.parametrize("name", BINARY)
-@settings(max_examples=25)
+@settings(max_examples=40)
 @given(pair=broadcast_pairs(), seed=seeds())
 def test_binary_broadcasting(name, pair, seed):
     fn, ref, domain = BINARY[name]
@@ -129,14 +129,14 @@ def test_binary_broadcasting(name, pair, seed):
     close(out, ref(a.astype(np.float64), b.astype(np.float64)).astype(np.float32), rtol=1e-5, atol=1e-6)
 
 
-@settings(max_examples=25)
+@settings(max_examples=40)
 @given(pair=broadcast_pairs(), seed=seeds())
 def test_same_tensor_on_both_sides(pair, seed):
     a = random_array(seed, pair[0])
     check_op(lambda lib, x: x * x + x / (x * x + 1) - x, a, seed=seed)
 
 
-@settings(max_examples=25)
+@settings(max_examples=40)
 @given(pair=broadcast_pairs(), seed=seeds())
 def test_comparisons_broadcast(pair, seed):
     a = random_array(seed, pair[0], dtype=np.int64, low=0, high=3).astype(np.float32)
@@ -244,9 +244,7 @@ _SCALARS = [True, 2, 2.5, np.float64(2.5), np.float32(2.5), np.int64(2), np.int3
 
 def _operands(lib):
     """Dimensioned tensors and 0-d tensors of every dtype, and Python and NumPy scalars."""
-    make = (lambda v, d: lib.tensor(v, dtype=getattr(lib, d))) if lib is tg else \
-        (lambda v, d: lib.tensor(v, dtype=getattr(lib, d)))
-    ops = [make([1, 2], d) for d in _PROMOTION_DTYPES] + [make(1, d) for d in _PROMOTION_DTYPES]
+    ops = [lib.tensor(v, dtype=getattr(lib, d)) for v in ([1, 2], 1) for d in _PROMOTION_DTYPES]
     return ops + list(_SCALARS)
 
 
@@ -284,7 +282,7 @@ def matmul_shapes(draw):
     return a, b
 
 
-@settings(max_examples=40)
+@settings(max_examples=60)
 @given(pair=matmul_shapes(), seed=seeds())
 def test_matmul(pair, seed):
     a, b = random_array(seed, pair[0]), random_array(seed + 1, pair[1])
@@ -307,7 +305,7 @@ def test_matmul_of_two_vectors_is_a_scalar_and_mm_dot_work():
 
 # --- reductions ---------------------------------------------------------------------------------
 
-@settings(max_examples=30)
+@settings(max_examples=50)
 @given(case=shape_and_dims(), keepdim=st.booleans(), seed=seeds())
 def test_sum_and_mean(case, keepdim, seed):
     shape, dims = case
@@ -324,7 +322,7 @@ def test_sum_and_mean(case, keepdim, seed):
         close(out, x64.mean(axis=dims, keepdims=keepdim), rtol=1e-5, atol=1e-5)
 
 
-@settings(max_examples=30)
+@settings(max_examples=50)
 @given(case=shape_and_dim(min_rank=0), keepdim=st.booleans(), seed=seeds())
 def test_sum_mean_over_one_dim(case, keepdim, seed):
     shape, dim = case
@@ -348,7 +346,7 @@ def test_sum_of_ints_and_bools_is_int64_and_sum_dtype():
     assert out.dtype == tg.float64
 
 
-@settings(max_examples=30)
+@settings(max_examples=50)
 @given(case=shape_and_dim(min_rank=0), keepdim=st.booleans(), seed=seeds())
 def test_max_min_argmax(case, keepdim, seed):
     shape, dim = case
@@ -383,13 +381,17 @@ def test_max_with_dim_is_a_named_tuple():
 
 
 def test_max_with_ties_shares_the_gradient_as_torch():
+    """(Finite differences are not defined at a tie: PyTorch is the reference here.)"""
     x = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]], dtype=np.float32)
-    out, = check_op(lambda lib, t: t.max(), x, fd=False)
-    out, = check_op(lambda lib, t: lib.min(t), np.array([1.0, 1.0, 4.0], dtype=np.float32), fd=False)
-    out, = check_op(lambda lib, t: lib.maximum(t, t * 1), x, fd=False)
+    check_op(lambda lib, t: t.max(), x, fd=False)
+    check_op(lambda lib, t: lib.min(t), np.array([1.0, 1.0, 4.0], dtype=np.float32), fd=False)
+    check_op(lambda lib, t: lib.maximum(t, t * 1), x, fd=False)
+    t = tg.tensor([1.0, 3.0, 3.0], requires_grad=True)
+    t.max().backward()
+    assert t.grad.tolist() == [0.0, 0.5, 0.5]
 
 
-@settings(max_examples=30)
+@settings(max_examples=50)
 @given(case=shape_and_dim(min_rank=0), seed=seeds())
 def test_softmax_and_log_softmax(case, seed):
     shape, dim = case
@@ -435,7 +437,7 @@ def shape_and_reshape(draw):
     return shape, new
 
 
-@settings(max_examples=30)
+@settings(max_examples=50)
 @given(case=shape_and_reshape(), seed=seeds())
 def test_reshape_and_view(case, seed):
     shape, new = case
@@ -447,7 +449,7 @@ def test_reshape_and_view(case, seed):
         close(out, ref)
 
 
-@settings(max_examples=30)
+@settings(max_examples=50)
 @given(shape=shapes(), data=st.data(), seed=seeds())
 def test_flatten(shape, data, seed):
     x = random_array(seed, shape)
@@ -463,7 +465,7 @@ def test_flatten(shape, data, seed):
         close(out, expected)
 
 
-@settings(max_examples=30)
+@settings(max_examples=50)
 @given(shape=shapes(), data=st.data(), seed=seeds())
 def test_transpose_permute_T(shape, data, seed):
     x = random_array(seed, shape)
@@ -487,7 +489,7 @@ def test_transpose_permute_T(shape, data, seed):
         close(out, x.T)
 
 
-@settings(max_examples=30)
+@settings(max_examples=50)
 @given(shape=shapes(max_side=2), data=st.data(), seed=seeds())
 def test_squeeze_unsqueeze(shape, data, seed):
     x = random_array(seed, shape)
@@ -508,7 +510,7 @@ def test_squeeze_unsqueeze(shape, data, seed):
     close(out, x)
 
 
-@settings(max_examples=30)
+@settings(max_examples=50)
 @given(pair=broadcast_pairs(), seed=seeds())
 def test_expand(pair, seed):
     x = random_array(seed, pair[0])
@@ -523,7 +525,7 @@ def test_expand(pair, seed):
     close(out, np.broadcast_to(x, target))
 
 
-@settings(max_examples=30)
+@settings(max_examples=50)
 @given(shape=shapes(min_rank=1), count=st.integers(1, 3), data=st.data(), seed=seeds())
 def test_cat_and_stack(shape, count, data, seed):
     n = len(shape)
@@ -555,7 +557,7 @@ def test_cat_skips_empty_vectors_as_torch():
     assert out.shape == (2, 3)
 
 
-@settings(max_examples=30)
+@settings(max_examples=50)
 @given(shapes3=hnp.mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=4, max_side=3), seed=seeds())
 def test_where(shapes3, seed):
     c_shape, a_shape, b_shape = shapes3.input_shapes
@@ -609,7 +611,8 @@ def test_repeated_index_adds_gradients():
     x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
     x[tg.tensor([0, 0, 2, 0])].sum().backward()
     assert x.grad.tolist() == [3.0, 0.0, 1.0]
-    check_op(lambda lib, t, i: t[i] * t[i], np.array([1.0, 2.0, 3.0], dtype=np.float32), Const(np.array([[0, 1], [0, 0]])))
+    check_op(lambda lib, t, i: t[i] * t[i], np.array([1.0, 2.0, 3.0], dtype=np.float32),
+             Const(np.array([[0, 1], [0, 0]])))
 
 
 @settings(max_examples=40)
@@ -685,7 +688,8 @@ NAMES = [
     lambda lib, x: x.relu(), lambda lib, x: x.abs(), lambda lib, x: x.clamp(0, 1), lambda lib, x: x.clamp(min=0.5),
     lambda lib, x: x.sum(), lambda lib, x: x.sum(0), lambda lib, x: x.mean(), lambda lib, x: x.mean(1),
     lambda lib, x: x.max(), lambda lib, x: x.min(), lambda lib, x: x.max(0).values, lambda lib, x: x.min(1)[0],
-    lambda lib, x: x.softmax(0), lambda lib, x: x.log_softmax(1), lambda lib, x: x.reshape(6), lambda lib, x: x.view(3, 2),
+    lambda lib, x: x.softmax(0), lambda lib, x: x.log_softmax(1), lambda lib, x: x.reshape(6),
+    lambda lib, x: x.view(3, 2),
     lambda lib, x: x.flatten(), lambda lib, x: x.transpose(0, 1), lambda lib, x: x.permute(1, 0), lambda lib, x: x.T,
     lambda lib, x: x.mT, lambda lib, x: x.t(), lambda lib, x: x.unsqueeze(0), lambda lib, x: x[None],
     lambda lib, x: x.unsqueeze(0).squeeze(), lambda lib, x: x.unsqueeze(0).squeeze(0),
@@ -707,3 +711,99 @@ def test_grad_fn_name_matches_torch(index):
     theirs = fn(torch, torch.tensor(x, requires_grad=True))
     assert ours.grad_fn.name() == type(theirs.grad_fn).__name__
     assert repr(ours).endswith(f"grad_fn=<{type(theirs.grad_fn).__name__}>)")
+
+
+# --- corner cases, against PyTorch ----------------------------------------------------------------
+
+# name: code for either library; the result's repr (or the exception and its message) must be torch's
+CORNERS = {
+    "where scalars": lambda L: L.where(L.tensor([True, False]), 1.0, 0.0),
+    "where int scalars": lambda L: L.where(L.tensor([True, False]), 1, 0),
+    "where tensor scalar": lambda L: L.where(L.tensor([True, False]), L.tensor([1, 2]), 0.5),
+    "eq None": lambda L: L.ones(2) == None,  # noqa: E711 (that is the case)
+    "ne None": lambda L: L.ones(2) != None,  # noqa: E711
+    "pow int neg": lambda L: L.tensor([2, 3]) ** -1,
+    "pow int float": lambda L: L.tensor([4, 9]) ** 0.5,
+    "rpow int": lambda L: 2 ** L.tensor([1, 2]),
+    "rpow float tensor": lambda L: 2.5 ** L.tensor([1, 2]),
+    "sum empty": lambda L: L.zeros(0).sum(),
+    "mean dim keep": lambda L: L.ones(2, 3).mean((0, 1), keepdim=True),
+    "max 0d dim keep": lambda L: L.tensor(3.0).max(0, keepdim=True),
+    "argmax 0d": lambda L: L.tensor(3.0).argmax(0),
+    "relu int": lambda L: L.tensor([-1, 2]).relu(),
+    "sigmoid int": lambda L: L.tensor([-1, 2]).sigmoid(),
+    "sum bool dim": lambda L: L.tensor([[True, False]]).sum(1),
+    "mean float16": lambda L: L.tensor([1., 2.], dtype=L.float16).mean(),
+    "sum float16": lambda L: L.tensor([1., 2.], dtype=L.float16).sum(),
+    "neg uint8": lambda L: -L.tensor([1], dtype=L.uint8),
+    "bool add": lambda L: L.tensor([True]) + L.tensor([True]),
+    "bool mul": lambda L: L.tensor([True]) * L.tensor([True]),
+    "bool div": lambda L: L.tensor([True]) / L.tensor([True]),
+    "int clamp float": lambda L: L.tensor([1, 5]).clamp(0.5, 2.5),
+    "int clamp int": lambda L: L.tensor([1, 5]).clamp(2, 3),
+    "int maximum float": lambda L: L.maximum(L.tensor([1, 5]), L.tensor([2.5, 2.5])),
+    "cat int float": lambda L: L.cat([L.tensor([1]), L.tensor([2.5])]),
+    "stack 0d": lambda L: L.stack([L.tensor(1.), L.tensor(2.)]),
+    "squeeze 0d": lambda L: L.tensor(1.).squeeze(0),
+    "unsqueeze neg": lambda L: L.ones(2, 3).unsqueeze(-1).shape,
+    "flatten 0d": lambda L: L.tensor(1.).flatten(),
+    "view -1 0d": lambda L: L.tensor(1.).view(-1),
+    "reshape empty": lambda L: L.zeros(0, 3).reshape(-1, 0),
+    "reshape 0 -1": lambda L: L.zeros(0, 3).reshape(0, -1),
+    "expand -1 new": lambda L: L.ones(3).expand(2, -1),
+    "index None None": lambda L: L.ones(2)[None, ..., None].shape,
+    "index bool scalar": lambda L: L.ones(2)[True].shape,
+    "index empty list": lambda L: L.ones(2)[[]],
+    "softmax 0d": lambda L: L.tensor(2.0).softmax(0),
+    "log_softmax dtype": lambda L: L.tensor([1., 2.]).log_softmax(0, dtype=L.float64),
+    "sum keepdim all": lambda L: L.ones(2, 3).sum(dim=(0, 1), keepdim=True),
+    "argmin keep": lambda L: L.tensor([[3., 1.], [0., 5.]]).argmin(1, keepdim=True),
+    "max dim neg": lambda L: L.tensor([[3., 1.], [0., 5.]]).max(-1),
+    "min tensor bcast": lambda L: L.min(L.tensor([[3., 1.], [0., 5.]]), L.tensor([2.0])),
+    "transpose neg": lambda L: L.ones(2, 3, 4).transpose(-1, 0).shape,
+    "permute neg": lambda L: L.ones(2, 3, 4).permute(-1, 0, 1).shape,
+    "mT 3d": lambda L: L.ones(2, 3, 4).mT.shape,
+    "T 2d": lambda L: L.ones(2, 3).T.shape,
+    "tolist 0d bool": lambda L: L.tensor(True).tolist(),
+    "item f16": lambda L: L.tensor(1.5, dtype=L.float16).item(),
+    "to float16 repr": lambda L: L.tensor([1/3]).half(),
+    "linspace int dtype": lambda L: L.linspace(0, 10, 5, dtype=L.int64),
+    "arange float end": lambda L: L.arange(0.5, 3),
+    "arange neg float": lambda L: L.arange(1, 0, -0.25),
+    "full int dtype float": lambda L: L.full((2,), 1.7, dtype=L.int64),
+    "zeros_like grad": lambda L: L.zeros_like(L.ones(2, requires_grad=True)),
+    "ones tuple dtype": lambda L: L.ones((2,), dtype=L.bool),
+    "tensor f16 list": lambda L: L.tensor([1.5], dtype=L.float16),
+    "tensor empty nested": lambda L: L.tensor([[], []]),
+    "clone grad_fn": lambda L: L.tensor([1.], requires_grad=True).clone(),
+    "detach repr": lambda L: (L.tensor([1.], requires_grad=True) * 2).detach(),
+    "bool tensor sum": lambda L: (L.tensor([1, 2, 3]) > 1).sum(),
+    "float(int0d)": lambda L: float(L.tensor(3)),
+    "int(float0d)": lambda L: int(L.tensor(-2.7)),
+    "dot int": lambda L: L.tensor([1, 2]) @ L.tensor([3, 4]),
+    "matmul int": lambda L: L.tensor([[1, 2]]) @ L.tensor([[3], [4]]),
+    "add int8 uint8": lambda L: L.tensor([1], dtype=L.int8) + L.tensor([1], dtype=L.uint8),
+    "div uint8": lambda L: L.tensor([3], dtype=L.uint8) / 2,
+    "exp float64": lambda L: L.tensor([1.], dtype=L.float64).exp(),
+    "sqrt neg": lambda L: L.tensor([-1.]).sqrt(),
+    "log 0": lambda L: L.tensor([0.]).log(),
+    "rsub int tensor float": lambda L: 1.5 - L.tensor([1, 2]),
+    "rdiv int": lambda L: 1 / L.tensor([1, 2]),
+    "mul bool float": lambda L: L.tensor([True, False]) * 2.5,
+    "max int": lambda L: L.tensor([1, 5, 2]).max(),
+    "max bool": lambda L: L.tensor([True, False]).max(),
+    "mean bool": lambda L: L.tensor([True]).mean(),
+}
+
+
+@pytest.mark.parametrize("name", CORNERS)
+def test_corner_case_matches_torch(name):
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (tg, torch):
+        try:
+            with np.errstate(all="ignore"):
+                results.append(norm(repr(CORNERS[name](lib))))
+        except Exception as e:  # noqa: BLE001 (an error is a result to compare too)
+            results.append((type(e).__name__, norm(str(e))))
+    assert results[0] == results[1]

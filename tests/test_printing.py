@@ -146,7 +146,7 @@ def test_small_tensors_print_as_torch(shape, dtype, kind, seed, requires_grad):
     _compare(shape, dtype, kind, seed, requires_grad)
 
 
-@settings(max_examples=25)
+@settings(max_examples=40)
 @given(shape=st.lists(st.integers(1, 12), min_size=1, max_size=4).map(tuple).filter(lambda s: np.prod(s) > 1000)
        | st.sampled_from([(1001,), (2, 501), (1, 1, 1, 1200), (40, 30)]),
        dtype=st.sampled_from(DTYPES), kind=st.sampled_from(["normal", "ints", "wide", "special"]),
@@ -155,7 +155,7 @@ def test_summarised_tensors_print_as_torch(shape, dtype, kind, seed):
     _compare(shape, dtype, kind, seed)
 
 
-@settings(max_examples=25)
+@settings(max_examples=40)
 @given(shape=st.lists(st.integers(1, 9), min_size=1, max_size=2).map(tuple), seed=st.integers(0, 2**32 - 1),
        kind=st.sampled_from(["normal", "huge", "ints"]))
 def test_wrapping_and_suffixes_print_as_torch(shape, seed, kind):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygrad_edu as tg
 from helpers import dtype_name, torch
-from strategies import random_array, seeds, shapes
+from strategies import broadcast_pairs, random_array, seeds, shapes
 
 
 # --- tensor(): data and dtype inference ---------------------------------------------------------
@@ -176,7 +177,7 @@ def test_size():
 
 # --- attributes -----------------------------------------------------------------------------------
 
-@settings(max_examples=20)
+@settings(max_examples=30)
 @given(shape=shapes(), seed=seeds())
 def test_shape_attributes(shape, seed):
     a = random_array(seed, shape)
@@ -352,3 +353,21 @@ def test_item_assignment_under_no_grad_on_a_leaf():
     with tg.no_grad():
         w[w < 0] = 0.0
     assert w.tolist() == [1.0, 0.0] and w.requires_grad
+
+
+@settings(max_examples=50)
+@given(pair=broadcast_pairs(), seed=seeds(), op=st.sampled_from(["add_", "sub_", "mul_", "div_"]),
+       dtype=st.sampled_from([np.float32, np.float64]), scalar=st.booleans())
+def test_in_place_arithmetic_against_torch(pair, seed, op, dtype, scalar):
+    target = np.broadcast_shapes(*pair)
+    a = random_array(seed, target, dtype=np.float32)
+    b = np.float64(1.5) if scalar else random_array(seed + 1, pair[1], dtype=dtype, low=0.5)
+    ours = tg.tensor(a)
+    getattr(ours, op)(b if scalar else tg.tensor(b))
+    expected = {"add_": a + b, "sub_": a - b, "mul_": a * b, "div_": a / b}[op].astype(np.float32)
+    assert ours.dtype == tg.float32 and ours.shape == target
+    np.testing.assert_allclose(ours.numpy(), expected, rtol=1e-6)
+    if torch is not None:
+        theirs = torch.tensor(a)
+        getattr(theirs, op)(b if scalar else torch.tensor(b))
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)

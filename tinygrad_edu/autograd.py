@@ -330,6 +330,8 @@ def _accumulate(t: Tensor, grad: Any, handed_out: set) -> None:
     assert grad.shape == t._data.shape and grad.dtype == t._data.dtype, "a grad must match its tensor"
     if t.grad is None:
         t.grad = Tensor._make(_own(grad, handed_out), t._device)
+    elif t.grad_fn is None:
+        t.grad._data += grad  # a leaf's grad adds up in place, as in PyTorch (a reference to .grad sees the sum)
     else:
         t.grad = Tensor._make(as_array(t.grad._data + grad), t._device)
 
@@ -372,8 +374,8 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
     found = _run(outputs, roots, bool(retain_graph), inputs)
     unused = [i for i, g in enumerate(found) if g is None]
     if unused and not allow_unused:
-        raise RuntimeError(f"The differentiated Tensor at index {unused[0]} appears to not have been used in the graph. "
-                           "Set allow_unused=True if this is the desired behavior.")
+        raise RuntimeError(f"The differentiated Tensor at index {unused[0]} appears to not have been used in the "
+                           "graph. Set allow_unused=True if this is the desired behavior.")
     return tuple(None if g is None else Tensor._make(g, t._device) for g, t in zip(found, inputs))
 
 

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from . import dtypes
-from .backend import CPU, Device, array_module, device_of, move, to_numpy
+from .backend import CPU, Device, device_of, move, to_numpy
 
 
 class Size(tuple):

@@ -22,6 +22,15 @@ def _reflected(fn):
     return method
 
 
+def _equality(fn):
+    def method(self, other):
+        try:
+            return fn(self, other)
+        except TypeError:  # `t == None`: Python's answer (False), as PyTorch gives it
+            return NotImplemented
+    return method
+
+
 def _cast(dt):
     def method(self):
         return to(self, dt)
@@ -47,7 +56,8 @@ _METHODS = dict(
     __add__=add, __radd__=_reflected(add), __sub__=sub, __rsub__=_reflected(sub), __mul__=mul,
     __rmul__=_reflected(mul), __truediv__=div, __rtruediv__=_reflected(div), __pow__=pow, __rpow__=_reflected(pow),
     __matmul__=matmul, __rmatmul__=_reflected(matmul), __neg__=neg, __abs__=abs, __getitem__=getitem,
-    __lt__=lt, __le__=le, __gt__=gt, __ge__=ge, __eq__=eq, __ne__=ne, __invert__=bitwise_not,
+    __lt__=lt, __le__=le, __gt__=gt, __ge__=ge, __eq__=_equality(eq), __ne__=_equality(ne),
+    __invert__=bitwise_not,
     __and__=_bool_or(logical_and, lambda a, b: a & b), __or__=_bool_or(logical_or, lambda a, b: a | b),
     __xor__=_bool_or(logical_xor, lambda a, b: a ^ b),
     float=_cast(dtypes.float32), double=_cast(dtypes.float64), half=_cast(dtypes.float16), long=_cast(dtypes.int64),

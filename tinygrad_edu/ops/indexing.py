@@ -23,7 +23,7 @@ def index_key(key: Any, t: Tensor) -> Any:
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             k = k._data
         elif isinstance(k, list):
-            k = array_module(t._data).asarray(k)
+            k = array_module(t._data).asarray(k, dtype=None if k else "int64")  # t[[]] picks nothing
             if k.dtype.kind == "f":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
         elif isinstance(k, float):
@@ -109,7 +109,8 @@ class NewAxis(Index):
         return "UnsqueezeBackward0"
 
 
-def _node_for(key: tuple, shape: tuple) -> type:
+def _node_for(key: tuple, shape: tuple, tuple_key: bool) -> type:
+    """The op to record: basic indexing is named after its last step that changes the tensor."""
     if _advanced(key):
         return Index
     fn, d = Alias, 0  # t[...], t[:, :]: nothing changes
@@ -117,16 +118,16 @@ def _node_for(key: tuple, shape: tuple) -> type:
         if k is None:
             fn = NewAxis
         elif k is Ellipsis:
-            d += len(shape) - sum(k is not None and k is not Ellipsis for k in key)
+            d += len(shape) - sum(p is not None and p is not Ellipsis for p in key)
         else:
             whole = (isinstance(k, slice) and k.start in (None, 0) and k.step in (None, 1)
                      and (k.stop is None or d < len(shape) and k.stop >= shape[d]))
-            fn = fn if whole and len(key) > 1 else Slice if isinstance(k, slice) else Select
+            fn = fn if whole and tuple_key else Slice if isinstance(k, slice) else Select  # (t[:] is a Slice)
             d += 1
     return fn
 
 
 def getitem(input: Tensor, key: Any) -> Tensor:
     """`input[key]`: elements picked by ints, slices, None, ..., index tensors or boolean masks."""
-    key = index_key(key, input)
-    return _node_for(key, input._data.shape).apply(input, key)
+    parts = index_key(key, input)
+    return _node_for(parts, input._data.shape, isinstance(key, tuple)).apply(input, parts)

@@ -2,6 +2,9 @@
 
 Its backward is two more matrix products: dL/da = g @ b^T and dL/db = a^T @ g. A vector operand is
 treated as a one-row (or one-column) matrix so that the same two lines serve every case.
+
+Differences from PyTorch, on purpose: the nodes of batched products are named BmmBackward0 (PyTorch
+names them after its internal reshapes, UnsafeViewBackward0), and vector @ matrix MmBackward0.
 """
 from __future__ import annotations
 

@@ -33,6 +33,9 @@ def infer_shape(shape: tuple, numel: int) -> tuple:
             known *= n
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
+    if -1 in shape and known == 0 and numel == 0:
+        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified "
+                           "dimension size -1 can be any value and is ambiguous")
     if -1 in shape and known and numel % known == 0:
         shape = tuple(numel // known if n == -1 else n for n in shape)
     if any(n < 0 for n in shape) or int(np.prod(shape, dtype=np.int64)) != numel:

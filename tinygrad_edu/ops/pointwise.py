@@ -122,6 +122,8 @@ class Mul(Op):
 
 
 class Div(Op):
+    """a / b. (PyTorch records `number / tensor` as a multiplication by the reciprocal, MulBackward0.)"""
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -383,19 +385,17 @@ class Clone(Op):
 # --- the public forms ---------------------------------------------------------------------------
 
 def _scaled(other: Any, alpha: float) -> Any:
-    if alpha == 1:
-        return other
     return mul(other, alpha) if isinstance(other, Tensor) else other * alpha
 
 
 def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
     """input + alpha * other, broadcasting."""
-    return binary(Add, input, _scaled(other, alpha))
+    return binary(Add, input, other if alpha == 1 else _scaled(other, alpha))
 
 
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
     """input - alpha * other, broadcasting."""
-    return binary(Sub if isinstance(input, Tensor) else Rsub, input, _scaled(other, alpha))
+    return binary(Sub if isinstance(input, Tensor) else Rsub, input, other if alpha == 1 else _scaled(other, alpha))
 
 
 def mul(input: Any, other: Any) -> Tensor:
@@ -410,10 +410,15 @@ def div(input: Any, other: Any) -> Tensor:
 
 def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent, elementwise."""
-    if isinstance(exponent, Tensor):
-        return binary(Pow if isinstance(input, Tensor) else Rpow, input, exponent)
-    _, (x, p) = promote(input, exponent)
-    return PowScalar.apply(x, p)
+    try:
+        if isinstance(exponent, Tensor):
+            return binary(Pow if isinstance(input, Tensor) else Rpow, input, exponent)
+        _, (x, p) = promote(input, exponent)
+        return PowScalar.apply(x, p)
+    except ValueError as e:  # NumPy's words for integers to negative powers are PyTorch's, as a ValueError
+        if "negative integer powers" in str(e):
+            raise RuntimeError(str(e)) from None
+        raise
 
 
 def neg(input: Tensor) -> Tensor:

@@ -261,7 +261,10 @@ def _float(input: Tensor, dtype: dtypes.dtype | None) -> Tensor:
 
 
 def softmax(input: Tensor, dim: int, dtype: dtypes.dtype | None = None) -> Tensor:
-    """exp(x) / sum(exp(x)) along `dim`: turns scores into probabilities that sum to 1."""
+    """exp(x) / sum(exp(x)) along `dim`: turns scores into probabilities that sum to 1.
+
+    Integer input is taken as float32 (PyTorch refuses it).
+    """
     x = _float(input, dtype)
     return Softmax.apply(x, _wrap_dim(dim, x.ndim))
 
