@@ -67,6 +67,29 @@ def test_grad_is_a_fresh_tensor_not_shared_with_the_graph():
     np.testing.assert_allclose(y.grad.numpy(), [1.0, 1.0])
 
 
+def test_the_callers_gradient_is_never_stored_as_a_grad():
+    # A leaf's .grad adds up in place; if it were the caller's `gradient` array, that would change too.
+    g = tg.tensor([1.0, 1.0], dtype=tg.float64)
+    x = leaf([1.0, 2.0])
+    x.backward(g)                 # the root is the leaf itself
+    (x + 1.0).backward(g)         # the add passes `g` straight through to x
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 2.0])
+    np.testing.assert_allclose(g.numpy(), [1.0, 1.0])
+
+
+@pytest.mark.parametrize("fn", [lambda x: x.log(), lambda x: x.sqrt(), lambda x: x.exp(), lambda x: 1.0 / x,
+                                lambda x: x ** -1.0, lambda x: tg.tensor(2.0) ** x, lambda x: x ** x])
+def test_ops_that_turn_numbers_into_inf_or_nan_do_not_warn(fn):
+    # NumPy warns about log(0), 1 / 0, sqrt(-1), overflow; PyTorch (and so this engine) returns -inf, inf, nan.
+    import warnings
+    x = tg.tensor([0.0, -1.0, 1000.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = fn(x)
+        y.backward(tg.ones(3))
+    assert not np.isfinite(y.detach().numpy()).all()
+
+
 def test_grad_has_the_leaf_shape_and_dtype_under_broadcasting():
     w = tg.tensor([[0.5]], requires_grad=True)  # float32, shape (1, 1)
     b = tg.tensor(0.25, dtype=tg.float64, requires_grad=True)

@@ -8,6 +8,8 @@ is freed as soon as its output is: no reference cycles.
 from __future__ import annotations
 
 import functools
+import heapq
+import itertools
 import weakref
 from typing import Any, Callable, Iterable, Sequence
 
@@ -82,14 +84,18 @@ _FREED = ("Trying to backward through the graph a second time (or directly acces
           "if you need to access saved tensors after calling backward.")
 
 
+_created = itertools.count()  # numbers the nodes in the order they are made
+
+
 class Node:
     """One op in the graph (a tensor's `grad_fn`), and the `ctx` its forward and backward share."""
 
     def __init__(self, fn: type, inputs: tuple, args: tuple = ()):
+        self._seq = next(_created)  # an op is always made after the ops that made its inputs
         self.fn = fn
         self.inputs = inputs  # the tensor arguments that need a grad, None for the others
         self.args = args      # every argument of the op, as given (for drawings: constant inputs too)
-        self.needs_input_grad = tuple(t is not None for t in inputs)
+        self.needs_input_grad = tuple([t is not None for t in inputs])
         self._saved: tuple | None = ()
         self._retained: weakref.ref | None = None
 
@@ -150,25 +156,25 @@ class Op:
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
-        device, needs_grad = None, False
-        arrays = []
+        # Every op of every step comes through here, so this is one plain loop over the arguments.
+        arrays, inputs, device, needs_grad = [], [], None, False
         for a in args:
             if isinstance(a, Tensor):
                 if device is None:
                     device = a._device
-                elif a._device != device:
-                    same_device([t for t in args if isinstance(t, Tensor)])
-                needs_grad = needs_grad or a.requires_grad
+                elif a._device is not device and a._device != device:
+                    same_device([t for t in args if isinstance(t, Tensor)])  # raises PyTorch's error
                 arrays.append(a._data)
+                inputs.append(a if a.requires_grad else None)
+                needs_grad = needs_grad or a.requires_grad
             else:
                 arrays.append(a)
-        needs_grad = needs_grad and _grad_enabled
-        ctx = Node(cls, tuple(a if isinstance(a, Tensor) and a.requires_grad else None for a in args), args) \
-            if needs_grad else _NO_NODE
-        out = as_array(cls.forward(ctx, *arrays, **kwargs))
-        result = Tensor._make(out)
-        if needs_grad:
-            result.requires_grad, result.grad_fn = True, ctx
+                inputs.append(None)
+        if not (needs_grad and _grad_enabled):  # no graph: the forward alone, with a throwaway ctx
+            return Tensor._make(as_array(cls.forward(_NoNode(), *arrays, **kwargs)))
+        ctx = Node(cls, tuple(inputs), args)
+        result = Tensor._make(as_array(cls.forward(ctx, *arrays, **kwargs)))
+        result.requires_grad, result.grad_fn = True, ctx
         return result
 
     @classmethod
@@ -178,14 +184,14 @@ class Op:
 
 
 class _NoNode:
-    """The `ctx` an op gets when no graph is recorded: saving is a no-op."""
+    """The `ctx` an op gets when no graph is recorded: saving is a no-op.
+
+    Each call gets a new one, so what a forward stores on it (`ctx.dim = ...`) is freed with it.
+    """
     needs_input_grad = ()
 
     def save_for_backward(self, *values: Any) -> None:
         pass
-
-
-_NO_NODE = _NoNode()
 
 
 # --- the public, tensor-level Function ----------------------------------------------------------
@@ -238,33 +244,6 @@ def sum_to(grad: Any, shape: tuple) -> Any:
     return grad.sum(axis=axes, keepdims=True).reshape(shape)
 
 
-def _topological_order(root: Node) -> list[Node]:
-    """Every node that `root` depends on, inputs before the ops that use them (no recursion)."""
-    order, seen, stack = [], set(), [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        for t in node.inputs:
-            if t is not None and t.grad_fn is not None and t.grad_fn not in seen:
-                stack.append((t.grad_fn, False))
-    return order
-
-
-def _own(grad: Any, handed_out: set) -> Any:
-    # A grad stored on a tensor must be its own, writable array: never a view or one shared with another.
-    # (CuPy's flags have no `writeable`: its arrays always are.)
-    if id(grad) in handed_out or grad.base is not None or not getattr(grad.flags, "writeable", True):
-        grad = grad.copy()
-    handed_out.add(id(grad))
-    return grad
-
-
 def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
          inputs: Sequence[Tensor] | None = None) -> list:
     """Propagate `root_grads` from `roots` back through the graph.
@@ -273,29 +252,25 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     the gradients of `inputs` and touch no `.grad`.
     """
     grads: dict = {}       # node -> grad of its output, summed over every use
-    leaf_grads: dict = {}  # id(leaf) -> (leaf, grad)
-    wanted = None if inputs is None else {id(t) for t in inputs}
+    leaf_grads: dict = {}  # id(leaf) -> (leaf, grad), summed over every use
     for t, g in zip(roots, root_grads):
         if t.grad_fn is None:
             leaf_grads[id(t)] = (t, g)
         else:
             grads[t.grad_fn] = g if t.grad_fn not in grads else as_array(grads[t.grad_fn] + g)
-    order = []
-    for t in roots:
-        if t.grad_fn is not None:
-            order += _topological_order(t.grad_fn)
-    seen = set()
-    order = [n for n in order if not (n in seen or seen.add(n))] if len(roots) > 1 else order
-    handed_out: set = set()
-    results: dict = {}
-    for node in reversed(order):
-        grad = grads.pop(node, None)
-        if grad is None:
-            continue
+    wanted = None if inputs is None else {id(t) for t in inputs}
+    results: dict = {}     # id(input) -> grad, for autograd.grad
+    # The nodes waiting to run, newest first: every op that uses a node's output was made after it, so
+    # when a node comes out of this heap, all the grads of its output have arrived (no recursion, no sort).
+    waiting = [(-node._seq, node) for node in grads]
+    heapq.heapify(waiting)
+    while waiting:
+        node = heapq.heappop(waiting)[1]
+        grad = grads.pop(node)
         if node._retained is not None and inputs is None:
             out = node._retained()
             if out is not None:
-                _accumulate(out, grad, handed_out)
+                leaf_grads[id(out)] = (out, grad)
         if node._saved is None:
             raise RuntimeError(_FREED)
         input_grads = node.fn._run_backward(node, grad)
@@ -304,32 +279,45 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
         for t, g in zip(node.inputs, input_grads):
             if t is None or g is None:
                 continue
-            g = as_array(sum_to(g, t._data.shape))
-            if g.dtype != t._data.dtype:
-                g = g.astype(t._data.dtype)
+            data = t._data
+            if g.shape != data.shape:  # (tested here, not only in sum_to: most grads have the shape already)
+                g = sum_to(g, data.shape)
+            if g.dtype != data.dtype:
+                g = g.astype(data.dtype)
+            g = as_array(g)
             if wanted is not None and id(t) in wanted:
                 results[id(t)] = g if id(t) not in results else as_array(results[id(t)] + g)
-            if t.grad_fn is not None:
-                grads[t.grad_fn] = g if t.grad_fn not in grads else as_array(grads[t.grad_fn] + g)
-            elif inputs is None:
-                prev = leaf_grads.get(id(t))
-                leaf_grads[id(t)] = (t, g if prev is None else prev[1] + g)
+            fn = t.grad_fn
+            if fn is None:
+                if inputs is None:
+                    prev = leaf_grads.get(id(t))
+                    leaf_grads[id(t)] = (t, g if prev is None else prev[1] + g)
+            elif fn in grads:
+                grads[fn] = as_array(grads[fn] + g)
+            else:  # the first grad sent to this node: it joins the waiting nodes
+                grads[fn] = g
+                heapq.heappush(waiting, (-fn._seq, fn))
     if inputs is not None:
         for t, g in zip(roots, root_grads):
             if id(t) in wanted and t.grad_fn is None:
                 results[id(t)] = g
         return [results.get(id(t)) for t in inputs]
+    handed_out = set(map(id, root_grads))  # the caller's arrays: copied before they are stored as a .grad
     for t, g in leaf_grads.values():
         if t.requires_grad:
-            _accumulate(t, g, handed_out)
+            _accumulate(t, as_array(g), handed_out)
     return []
 
 
 def _accumulate(t: Tensor, grad: Any, handed_out: set) -> None:
-    grad = as_array(grad)
-    assert grad.shape == t._data.shape and grad.dtype == t._data.dtype, "a grad must match its tensor"
+    """Add `grad` to `t.grad`. A grad stored on a tensor is its own writable array, never a view, the
+    caller's `gradient`, or one stored on another tensor (the next backward adds to it in place)."""
     if t.grad is None:
-        t.grad = Tensor._make(_own(grad, handed_out), t._device)
+        # (CuPy's flags have no `writeable`: its arrays always are.)
+        if id(grad) in handed_out or grad.base is not None or not getattr(grad.flags, "writeable", True):
+            grad = grad.copy()
+        handed_out.add(id(grad))
+        t.grad = Tensor._make(grad, t._device)
     elif t.grad_fn is None:
         t.grad._data += grad  # a leaf's grad adds up in place, as in PyTorch (a reference to .grad sees the sum)
     else:
@@ -338,9 +326,10 @@ def _accumulate(t: Tensor, grad: Any, handed_out: set) -> None:
 
 def _root_grad(t: Tensor, gradient: Any, what: str = "grad") -> Any:
     if gradient is None:
-        if t.numel() != 1:
+        if t._data.size != 1:
             raise RuntimeError(f"{what} can be implicitly created only for scalar outputs")
-        return array_module(t._data).ones_like(t._data)
+        # d(t)/d(t) = 1, in t's dtype and shape (not `ones_like`, three times slower: this runs at every step)
+        return array_module(t._data).asarray(1, dtype=t._data.dtype).reshape(t._data.shape)
     if isinstance(gradient, Tensor) and gradient._device != t._device:
         raise RuntimeError(f"invalid gradient at index 0 - expected device {t._device} but got {gradient._device}")
     g = gradient._data if isinstance(gradient, Tensor) else array_module(t._data).asarray(gradient)

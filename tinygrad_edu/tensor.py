@@ -55,9 +55,9 @@ class Tensor:
     @classmethod
     def _make(cls, array, device: Device | None = None, requires_grad: bool = False) -> "Tensor":
         """A tensor around `array` (no copy). The engine's constructor; learners use `tensor()`."""
-        t = object.__new__(Tensor)
-        t._init(array, device if device is not None else device_of(array))
-        t.requires_grad = requires_grad
+        t = object.__new__(Tensor)  # (what _init does, written out: every op's result is made here)
+        t._data, t._device = array, device if device is not None else device_of(array)
+        t.requires_grad, t.grad, t.grad_fn, t._retains_grad = requires_grad, None, None, False
         return t
 
     # --- what a tensor is -----------------------------------------------------------------------

@@ -66,18 +66,21 @@ def _dtype_error(input: Tensor, weight: Tensor, bias: Tensor | None) -> RuntimeE
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """input @ weight.T + bias: `weight` has shape (out_features, in_features)."""
-    x_shape, w_shape = input.shape, weight.shape
+    # The checks read the raw arrays (not `input.shape`, `input.dtype`): this runs at every step.
+    x_shape, w_shape = input._data.shape, weight._data.shape
     if not x_shape or not w_shape:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {len(x_shape)}D and "
                            f"{len(w_shape)}D")
-    if input.dtype is not weight.dtype or (bias is not None and bias.dtype is not weight.dtype):
+    dtype = weight._data.dtype
+    if input._data.dtype != dtype or (bias is not None and bias._data.dtype != dtype):
         raise _dtype_error(input, weight, bias)
-    out_features = w_shape[0] if len(w_shape) == 2 else 1
     if len(w_shape) != 2 or x_shape[-1] != w_shape[-1]:
         rows = int(np.prod(x_shape[:-1], dtype=np.int64))
+        out_features = w_shape[0] if len(w_shape) == 2 else 1
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x_shape[-1]} and "
                            f"{w_shape[-1]}x{out_features})")
-    if bias is not None and bias.numel() not in (1, out_features):
+    out_features = w_shape[0]
+    if bias is not None and bias._data.size not in (1, out_features):
         target = list(x_shape[:-1]) + [out_features]
         raise RuntimeError(f"The expanded size of the tensor ({out_features}) must match the existing size "
                            f"({bias.shape[-1]}) at non-singleton dimension {len(target) - 1}.  Target sizes: "

@@ -167,12 +167,13 @@ class NllLoss(Op):
 # --- the functions ------------------------------------------------------------------------------
 
 def _same_size(input: Tensor, target: Tensor, message: str) -> None:
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         raise ValueError(message.format(target=target.size(), input=input.size()))
 
 
-def _as(t: Tensor | None, dt: dtypes.dtype) -> Tensor | None:
-    return t if t is None or t.dtype is dt else t.to(dt)
+def _as(t: Tensor | None, like: Tensor) -> Tensor | None:
+    """`t` (an optional weight) in `like`'s dtype."""
+    return t if t is None or t._data.dtype == like._data.dtype else t.to(like.dtype)
 
 
 def mse_loss(input: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
@@ -197,7 +198,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     xp = array_module(input._data)
     if xp.any((input._data < 0) | (input._data > 1)):
         raise RuntimeError("all elements of input should be between 0 and 1")
-    return BinaryCrossEntropy.apply(input, target, _as(weight, input.dtype), reduction)
+    return BinaryCrossEntropy.apply(input, target, _as(weight, input), reduction)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None, *,
@@ -210,9 +211,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     _check_reduction(reduction)
     _same_size(input, target, "Target size ({target}) must be the same as input size ({input})")
     x, t = input, target
-    if t.dtype is not x.dtype or not x.is_floating_point():
+    if t._data.dtype != x._data.dtype or x._data.dtype.kind != "f":
         _, (x, t) = promote(input, target, floating=True)
-    return BinaryCrossEntropyWithLogits.apply(x, t, _as(weight, x.dtype), _as(pos_weight, x.dtype), reduction)
+    return BinaryCrossEntropyWithLogits.apply(x, t, _as(weight, x), _as(pos_weight, x), reduction)
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100,
@@ -247,7 +248,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ign
     if weight is not None and weight.shape != (input.shape[1],):
         raise RuntimeError(f"weight tensor should be defined either for all {input.shape[1]} classes or no classes "
                            f"but got weight tensor of shape: {list(weight.shape)}")
-    return NllLoss.apply(input, target, _as(weight, input.dtype), reduction, ignore_index)
+    return NllLoss.apply(input, target, _as(weight, input), reduction, ignore_index)
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100,

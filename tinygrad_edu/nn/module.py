@@ -122,8 +122,9 @@ class Module:
                 raise TypeError(f"cannot assign '{typename(value)}' as buffer '{name}' "
                                 "(tinygrad_edu.Tensor or None expected)")
             buffers[name] = value
-        else:
-            object.__setattr__(self, name, value)
+        # Every value is also a plain attribute, so that reading `self.weight` (in every forward, at every
+        # step) is a plain lookup; the registries above are what the module's methods walk.
+        object.__setattr__(self, name, value)
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails: the name may be a registered part.
@@ -155,6 +156,7 @@ class Module:
                             "(tinygrad_edu.nn.Parameter or None required)")
         self._forget(name)
         self._parameters[name] = param
+        object.__setattr__(self, name, param)
 
     def register_buffer(self, name: str, tensor: Tensor | None) -> None:
         """Add a tensor that is saved in the state_dict and moved by `to()`, but not learned."""
@@ -163,6 +165,7 @@ class Module:
                             "(tinygrad_edu Tensor or None required)")
         self._forget(name)
         self._buffers[name] = tensor
+        object.__setattr__(self, name, tensor)
 
     def add_module(self, name: str, module: "Module | None") -> None:
         """Add a child module under `name` (what `self.name = module` does)."""
@@ -170,6 +173,7 @@ class Module:
             raise TypeError(f"{typename(module)} is not a Module subclass")
         self._forget(name)
         self._modules[name] = module
+        object.__setattr__(self, name, module)
 
     # --- walking the tree -----------------------------------------------------------------------
     def named_children(self) -> Iterator[tuple[str, "Module"]]:
@@ -322,7 +326,7 @@ class Module:
                             p.grad.data = fn(p.grad)
                 for name, b in module._buffers.items():
                     if b is not None:
-                        module._buffers[name] = fn(b)
+                        setattr(module, name, fn(b))
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> "Module":
