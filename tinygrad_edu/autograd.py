@@ -142,9 +142,11 @@ class Op:
     ones that need none), each in the shape of the op's output: the engine sums broadcast dimensions.
     """
 
+    backward_name: str | None = None  # the node's name if not "<ClassName>Backward0" (as PyTorch names it)
+
     @classmethod
     def node_name(cls) -> str:
-        return cls.__name__ + "Backward0"
+        return cls.backward_name or cls.__name__ + "Backward0"
 
     @staticmethod
     def forward(ctx: Node, *args: Any, **kwargs: Any) -> Any:

@@ -292,10 +292,6 @@ class Tensor:
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self._check_inplace(view=True)
-        from .ops.indexing import index_key
-        self._data[index_key(key, self)] = self._same_device(value)
 
 
 def _detached(x: Any) -> Any:

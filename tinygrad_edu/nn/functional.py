@@ -46,9 +46,7 @@ class Addmm(Op):
 class Mm(Addmm):
     """`linear` without a bias: PyTorch names its node MmBackward0."""
 
-    @classmethod
-    def node_name(cls) -> str:
-        return "MmBackward0"
+    backward_name = "MmBackward0"
 
 
 def _dtype_error(input: Tensor, weight: Tensor, bias: Tensor | None) -> RuntimeError:

@@ -6,7 +6,7 @@ from typing import Any
 from .. import dtypes
 from ..tensor import Tensor
 from . import indexing, matmul as _matmul, movement, pointwise, reductions
-from .indexing import getitem
+from .indexing import getitem, setitem
 from .matmul import dot, matmul, mm
 from .movement import (cat, concat, concatenate, expand, expand_as, flatten, permute, reshape, squeeze, stack,
                        swapaxes, t, transpose, unsqueeze, view)
@@ -55,7 +55,8 @@ _METHODS = dict(
     logical_and=logical_and, logical_or=logical_or,
     __add__=add, __radd__=_reflected(add), __sub__=sub, __rsub__=_reflected(sub), __mul__=mul,
     __rmul__=_reflected(mul), __truediv__=div, __rtruediv__=_reflected(div), __pow__=pow, __rpow__=_reflected(pow),
-    __matmul__=matmul, __rmatmul__=_reflected(matmul), __neg__=neg, __abs__=abs, __getitem__=getitem,
+    __matmul__=matmul, __rmatmul__=_reflected(matmul), __neg__=neg, __abs__=abs,
+    __getitem__=getitem, __setitem__=setitem,
     __lt__=lt, __le__=le, __gt__=gt, __ge__=ge, __eq__=_equality(eq), __ne__=_equality(ne),
     __invert__=bitwise_not,
     __and__=_bool_or(logical_and, lambda a, b: a & b), __or__=_bool_or(logical_or, lambda a, b: a | b),

@@ -104,9 +104,7 @@ class Alias(Index):
 
 
 class NewAxis(Index):
-    @classmethod
-    def node_name(cls) -> str:
-        return "UnsqueezeBackward0"
+    backward_name = "UnsqueezeBackward0"
 
 
 def _node_for(key: tuple, shape: tuple, tuple_key: bool) -> type:
@@ -131,3 +129,9 @@ def getitem(input: Tensor, key: Any) -> Tensor:
     """`input[key]`: elements picked by ints, slices, None, ..., index tensors or boolean masks."""
     parts = index_key(key, input)
     return _node_for(parts, input._data.shape, isinstance(key, tuple)).apply(input, parts)
+
+
+def setitem(input: Tensor, key: Any, value: Any) -> None:
+    """`input[key] = value`, in place (not recorded in any graph, so refused where a graph needs `input`)."""
+    input._check_inplace(view=True)
+    input._data[index_key(key, input)] = input._same_device(value)

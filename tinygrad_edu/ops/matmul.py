@@ -22,9 +22,7 @@ def _dims(shape) -> str:
 
 
 class MatMul(Op):
-    @classmethod
-    def node_name(cls) -> str:
-        return "MmBackward0"
+    backward_name = "MmBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -50,21 +48,15 @@ class MatMul(Op):
 
 
 class Dot(MatMul):
-    @classmethod
-    def node_name(cls) -> str:
-        return "DotBackward0"
+    backward_name = "DotBackward0"
 
 
 class Mv(MatMul):
-    @classmethod
-    def node_name(cls) -> str:
-        return "MvBackward0"
+    backward_name = "MvBackward0"
 
 
 class Bmm(MatMul):
-    @classmethod
-    def node_name(cls) -> str:
-        return "BmmBackward0"
+    backward_name = "BmmBackward0"
 
 
 _BY_RANK = {(1, 1): Dot, (2, 1): Mv, (2, 2): MatMul, (1, 2): MatMul}

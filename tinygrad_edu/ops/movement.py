@@ -92,15 +92,11 @@ class Squeeze(Op):
 
 
 class SqueezeDim(Squeeze):
-    @classmethod
-    def node_name(cls) -> str:
-        return "SqueezeBackward1"
+    backward_name = "SqueezeBackward1"
 
 
 class SqueezeDims(Squeeze):
-    @classmethod
-    def node_name(cls) -> str:
-        return "SqueezeBackward2"
+    backward_name = "SqueezeBackward2"
 
 
 class Unsqueeze(Op):

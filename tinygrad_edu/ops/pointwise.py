@@ -129,9 +129,7 @@ class Sub(Op):
 
 
 class Rsub(Sub):
-    @classmethod
-    def node_name(cls) -> str:
-        return "RsubBackward1"
+    backward_name = "RsubBackward1"
 
 
 class Mul(Op):
@@ -167,9 +165,7 @@ class Div(Op):
 class Pow(Op):
     """x ** y for two tensors (or a number raised to a tensor)."""
 
-    @classmethod
-    def node_name(cls) -> str:
-        return "PowBackward1"
+    backward_name = "PowBackward1"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -192,9 +188,7 @@ class Pow(Op):
 class Rpow(Pow):
     """A number raised to a tensor, `2 ** x`."""
 
-    @classmethod
-    def node_name(cls) -> str:
-        return "PowBackward2"
+    backward_name = "PowBackward2"
 
 
 class PowScalar(Op):
@@ -213,9 +207,7 @@ class PowScalar(Op):
         with quietly():
             return g * ctx.p * a ** (ctx.p - 1), None
 
-    @classmethod
-    def node_name(cls) -> str:
-        return "PowBackward0"
+    backward_name = "PowBackward0"
 
 
 class Neg(Op):
@@ -327,9 +319,7 @@ class Relu(Op):
 
 
 class Clamp(Op):
-    @classmethod
-    def node_name(cls) -> str:
-        return "ClampBackward1"
+    backward_name = "ClampBackward1"
 
     @staticmethod
     def forward(ctx, a, lo, hi):

@@ -53,9 +53,7 @@ class Sum(Op):
 
 
 class SumDim(Sum):
-    @classmethod
-    def node_name(cls) -> str:
-        return "SumBackward1"
+    backward_name = "SumBackward1"
 
 
 class Mean(Op):
@@ -72,17 +70,13 @@ class Mean(Op):
 
 
 class MeanDim(Mean):
-    @classmethod
-    def node_name(cls) -> str:
-        return "MeanBackward1"
+    backward_name = "MeanBackward1"
 
 
 class MaxAll(Op):
     """The largest element; ties share the gradient equally (as in PyTorch)."""
 
-    @classmethod
-    def node_name(cls) -> str:
-        return "MaxBackward1"
+    backward_name = "MaxBackward1"
 
     @staticmethod
     def forward(ctx, a, largest):
@@ -100,9 +94,7 @@ class MaxAll(Op):
 class MaxDim(Op):
     """Values along a dimension picked by the indices found in the forward (`max(dim)` / `min(dim)`)."""
 
-    @classmethod
-    def node_name(cls) -> str:
-        return "MaxBackward0"
+    backward_name = "MaxBackward0"
 
     @staticmethod
     def forward(ctx, a, index, dim, keepdim):
@@ -126,15 +118,11 @@ class MaxDim(Op):
 
 
 class MinDim(MaxDim):
-    @classmethod
-    def node_name(cls) -> str:
-        return "MinBackward0"
+    backward_name = "MinBackward0"
 
 
 class MinAll(MaxAll):
-    @classmethod
-    def node_name(cls) -> str:
-        return "MinBackward1"
+    backward_name = "MinBackward1"
 
 
 class Softmax(Op):
