@@ -13,12 +13,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _drop_timestamps(path: Path) -> None:
+    """Remove per-cell execution timestamps, so a re-run changes only what the notebook shows."""
+    import nbformat
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, path)
+
+
 def main(paths: list[str]) -> None:
     notebooks = [Path(p) for p in paths] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     for nb in notebooks:
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
-                        "--ExecutePreprocessor.kernel_name=python3", str(nb.resolve())], check=True, cwd=nb.resolve().parent)
+                        "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.record_timing=False",
+                        str(nb.resolve())], check=True, cwd=nb.resolve().parent)
+        _drop_timestamps(nb)
         print(f"{nb.name}: {time.perf_counter() - start:.1f} s")
 
 
