@@ -58,12 +58,5 @@ def draw():
 
 def make(out: Path) -> list[Path]:
     """Write figures/devices.png."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    path = Path(out) / "devices.png"
-    fig = draw()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return [path]
+    from scripts.figures import save
+    return [save(draw(), Path(out) / "devices.png")]

@@ -44,12 +44,5 @@ def draw() -> "Figure":
 
 def make(out: Path) -> list[Path]:
     """Write figures/three_faces.png."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    path = Path(out) / "three_faces.png"
-    fig = draw()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return [path]
+    from scripts.figures import save
+    return [save(draw(), Path(out) / "three_faces.png")]
