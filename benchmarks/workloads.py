@@ -47,6 +47,19 @@ def sync(lib, device: str) -> None:
         cupy.cuda.Device().synchronize()
 
 
+def _sgd_step(lib, model, loss_fn, X, y, lr: float) -> Step:
+    """One training step as every course notebook writes it (the same code for tinygrad_edu and PyTorch)."""
+    opt = lib.optim.SGD(model.parameters(), lr=lr)
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        opt.step()
+        return loss
+    return step
+
+
 # --- tiny: the seed's scalar logistic regression, forward + backward (per-op overhead) -----------
 
 def tiny(impl: str, device: str) -> Step:
@@ -99,16 +112,7 @@ def logistic_regression(impl: str, device: str, n: int = 10_000, d: int = 20) ->
     with lib.no_grad():
         model.weight.copy_(_to(lib, w_np, device))
         model.bias.zero_()
-    loss_fn = lib.nn.BCEWithLogitsLoss()
-    opt = lib.optim.SGD(model.parameters(), lr=lr)
-
-    def step():
-        opt.zero_grad()
-        loss = loss_fn(model(X), y)
-        loss.backward()
-        opt.step()
-        return loss
-    return step
+    return _sgd_step(lib, model, lib.nn.BCEWithLogitsLoss(), X, y, lr)
 
 
 # --- MLP: 784-256-10, one minibatch step at batch 256 -------------------------------------------
@@ -152,16 +156,7 @@ def mlp(impl: str, device: str, batch: int = 256, sizes: tuple = (784, 256, 10))
         for layer, W in ((model[0], W1_np), (model[2], W2_np)):
             layer.weight.copy_(_to(lib, W, device))
             layer.bias.zero_()
-    loss_fn = lib.nn.CrossEntropyLoss()
-    opt = lib.optim.SGD(model.parameters(), lr=lr)
-
-    def step():
-        opt.zero_grad()
-        loss = loss_fn(model(X), labels)
-        loss.backward()
-        opt.step()
-        return loss
-    return step
+    return _sgd_step(lib, model, lib.nn.CrossEntropyLoss(), X, labels, lr)
 
 
 # --- large op: 1024 x 1024 matmul, forward and backward -----------------------------------------
