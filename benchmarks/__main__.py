@@ -9,7 +9,8 @@ process reports its median per step. The table shows, per implementation, the me
 processes, and the ratios between implementations measured in this one run.
 
 Also measured, each in a fresh process: the time `import tinygrad_edu` takes, and the memory (RSS) over
-5,000 MLP training steps. Results go to benchmarks/results/ as JSON and a bar chart.
+5,000 MLP training steps. Results go to benchmarks/results/local/ (ignored by git) as JSON and a bar
+chart; `--update` (`make bench UPDATE=1`) writes the committed copy in benchmarks/results/ instead.
 """
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ from pathlib import Path
 from .workloads import WORKLOADS
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = Path(__file__).resolve().parent / "results"
-TARGETS = {  # workload -> [(baseline, largest acceptable ratio)], from COURSE_DESIGN section 6
+RESULTS = Path(__file__).resolve().parent / "results"  # the committed copy: written only with --update
+LOCAL = RESULTS / "local"  # a run's own results, ignored by git
+TARGETS = {  # workload -> [(baseline, largest acceptable ratio)], as benchmarks/README.md states them
     "tiny": [("torch", 1.0)],
     "logistic_regression": [("numpy", 1.3), ("torch", 1.0)],
     "matmul": [("numpy", 1.05)],
@@ -146,7 +148,7 @@ def _time(seconds: float) -> str:
 
 
 def targets(results: dict) -> str:
-    lines = ["targets (COURSE_DESIGN section 6):"]
+    lines = ["targets (benchmarks/README.md):"]
     for workload, checks in _targets(results).items():
         res = results["workloads"].get(workload, {})
         for baseline, limit in checks:
@@ -217,8 +219,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--threads", type=int, default=None, help="pin every library's thread pool to N threads")
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--out", type=Path, default=None,
-                        help=f"where to write latest.json and latest.png (default {RESULTS.relative_to(ROOT)}/; "
-                             "nowhere for --quick)")
+                        help=f"where to write latest.json and latest.png (default {LOCAL.relative_to(ROOT)}/, "
+                             "ignored by git; nowhere for --quick)")
+    parser.add_argument("--update", action="store_true",
+                        help=f"write the committed copy in {RESULTS.relative_to(ROOT)}/ instead (make bench UPDATE=1)")
     parser.add_argument("--only", nargs="*", default=list(WORKLOADS), choices=list(WORKLOADS), help="workloads to run")
     args = parser.parse_args(argv)
     impls = implementations(args.device)
@@ -237,7 +241,7 @@ def main(argv: list[str] | None = None) -> dict:
     elif noisy(results):
         print(f"(the spread of some timings is over {NOISY:.0%}: something else was using the CPU; "
               "run again when the machine is idle)")
-    out = args.out or (None if args.quick else RESULTS)
+    out = args.out or (None if args.quick else RESULTS if args.update else LOCAL)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
         suffix = "" if args.device == "cpu" else f"_{args.device}"

@@ -13,12 +13,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _drop_timestamps(path: Path) -> None:
-    """Remove per-cell execution timestamps, so a re-run changes only what the notebook shows."""
+# What JupyterLab writes for the kernel of a new notebook: stored as it is, opening a notebook changes nothing.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def _tidy(path: Path) -> None:
+    """Remove per-cell execution timestamps and store JupyterLab's own kernelspec, so that a re-run changes
+    only what the notebook shows, and opening it in JupyterLab changes nothing."""
     import nbformat
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nbformat.write(nb, path)
 
 
@@ -29,7 +35,7 @@ def main(paths: list[str]) -> None:
         subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
                         "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.record_timing=False",
                         str(nb.resolve())], check=True, cwd=nb.resolve().parent)
-        _drop_timestamps(nb)
+        _tidy(nb)
         print(f"{nb.name}: {time.perf_counter() - start:.1f} s")
 
 

@@ -416,9 +416,11 @@ def test_softmax_is_stable_for_large_inputs():
     assert np.all(np.isfinite(out.detach().numpy()))
 
 
-def test_softmax_of_integers_is_float32():
-    """PyTorch refuses integer input ('not implemented for Long'); this engine casts it to float32."""
-    out = tg.softmax(tg.tensor([1, 2, 3]), 0)
+def test_softmax_of_integers_is_refused_unless_a_dtype_is_given():
+    """As PyTorch: no kernel for integers ('not implemented for Long'); `dtype=` casts first."""
+    with pytest.raises(NotImplementedError, match="not implemented for 'Long'"):
+        tg.softmax(tg.tensor([1, 2, 3]), 0)
+    out = tg.softmax(tg.tensor([1, 2, 3]), 0, dtype=tg.float32)
     assert out.dtype == tg.float32
     close(out, np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum())
 
@@ -670,13 +672,13 @@ def test_operator_and_function_forms_agree():
         np.testing.assert_array_equal(op.numpy(), fn.numpy())
 
 
-def test_numpy_scalar_on_the_left_gives_a_tensor_and_an_array_raises():
+def test_numpy_scalar_on_the_left_gives_a_tensor_and_an_array_is_a_tensor():
     x = tg.tensor([1.0, 2.0])
     for out in (np.float64(2.0) * x, np.int64(3) + x, np.float32(2) - x, np.float64(1.0) / x):
         assert isinstance(out, tg.Tensor) and out.dtype == tg.float32
-    for op in (lambda a: a * x, lambda a: a + x, lambda a: x - a):
-        with pytest.raises(TypeError):  # as in PyTorch: convert the array with tensor() or from_numpy() first
-            op(np.array([1.0, 2.0]))
+    for op in (lambda a: a * x, lambda a: a + x, lambda a: x - a):  # as in PyTorch, a float64 array is float64
+        out = op(np.array([1.0, 2.0]))  # (on the left, PyTorch raises a TypeError; NumPy defers to the tensor here)
+        assert isinstance(out, tg.Tensor) and out.dtype == tg.float64
 
 
 # --- grad_fn names, against PyTorch's -----------------------------------------------------------

@@ -4,9 +4,21 @@ An `Op` has a `forward` and a `backward`. `Op.apply` runs the forward and, when
 an input requires grad, returns a tensor whose `grad_fn` is a node (`MulBackward0`, ...) that holds the
 inputs and what the backward needs. Nodes point to their inputs, never to their outputs, so a graph
 is freed as soon as its output is: no reference cycles.
+
+A backward without `retain_graph` frees, node by node, what the graph kept for it: the saved values and
+the intermediate tensors. A node then keeps only its edges (as PyTorch's do): the leaf parameters, and
+for an intermediate input its node, shape and dtype (a `_Freed`). A `loss` kept after `backward()`
+costs a few small objects per op, not the step's activations.
+
+Higher derivatives (`autograd.grad(..., create_graph=True)`): the grads are tensors and each node's own
+`backward` runs on tensors, so the ops it uses record a graph that can be differentiated again. For
+that, the node's saved arrays are swapped for the tensors they came from (an input, or the node's
+output). Ops whose backward is written with operators only, and saves only its inputs and output, say
+so with `twice_differentiable = True`.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import heapq
 import itertools
@@ -14,6 +26,7 @@ import weakref
 from typing import Any, Callable, Iterable, Sequence
 
 from .backend import array_module, as_array
+from .dtypes import from_numpy_dtype
 from .tensor import Size, Tensor, same_device
 
 _grad_enabled = True
@@ -117,8 +130,19 @@ class Node:
 
     @property
     def all_inputs(self) -> tuple:
-        """Every tensor argument of the op, those that need no grad too (an input `x`, a target `y`)."""
-        return tuple(a for a in self.args if isinstance(a, Tensor))
+        """Every tensor argument of the op, those that need no grad too (an input `x`, a target `y`).
+
+        After a backward freed the graph, an argument nothing else keeps alive is gone: an intermediate
+        one is replaced by the node that made it, a constant one is left out.
+        """
+        found = []
+        for a in self.args:
+            if isinstance(a, _Freed):
+                t = a.tensor()
+                a = t if t is not None else a.grad_fn
+            if isinstance(a, (Tensor, Node)):
+                found.append(a)
+        return tuple(found)
 
     @property
     def next_functions(self) -> tuple:
@@ -129,8 +153,23 @@ class Node:
         self._retained = weakref.ref(tensor)
 
     def _release(self) -> None:
+        """Free what only a backward needed: the saved values, and the tensor arguments other than leaf
+        parameters (those PyTorch's graph keeps too). A node that saved nothing can run again."""
         if self._saved:
             self._saved = None
+        self.args = tuple(_Freed(a) if isinstance(a, Tensor) and (a.grad_fn is not None or not a.requires_grad)
+                          else a for a in self.args)
+        self.inputs = tuple(None if t is None else a for t, a in zip(self.inputs, self.args))  # (one per argument)
+
+
+class _Freed:
+    """A tensor argument of a node after backward freed the graph: the node that made it, its shape and
+    dtype (all a second backward needs), and the tensor itself only while something else keeps it."""
+
+    __slots__ = ("grad_fn", "shape", "dtype", "tensor")
+
+    def __init__(self, t: Tensor):
+        self.grad_fn, self.shape, self.dtype, self.tensor = t.grad_fn, t._data.shape, t._data.dtype, weakref.ref(t)
 
 
 class Op:
@@ -143,6 +182,7 @@ class Op:
     """
 
     backward_name: str | None = None  # the node's name if not "<ClassName>Backward0" (as PyTorch names it)
+    twice_differentiable = False  # True: `backward` also runs on tensors (create_graph=True, see the top)
 
     @classmethod
     def node_name(cls) -> str:
@@ -238,20 +278,57 @@ class Function(Op):
 # --- walking the graph backwards ----------------------------------------------------------------
 
 def sum_to(grad: Any, shape: tuple) -> Any:
-    """Sum `grad` over the dimensions that broadcasting added or stretched, so it has `shape`."""
+    """Sum `grad` (an array, or a tensor under create_graph) over the dimensions that broadcasting added or
+    stretched, so it has `shape`."""
     if grad.shape == shape:
         return grad
     lead = grad.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1)
+    if isinstance(grad, Tensor):
+        return grad.sum(axes, keepdim=True).reshape(shape)
     return grad.sum(axis=axes, keepdims=True).reshape(shape)
 
 
+def _fit(g: Any, t: Tensor | _Freed) -> Any:
+    """The grad `g` for the input `t`: summed to its shape, in its dtype."""
+    shape, dtype = (t.shape, t.dtype) if type(t) is _Freed else (t._data.shape, t._data.dtype)
+    if g.shape != shape:  # (tested here, not only in sum_to: most grads have the shape already)
+        g = sum_to(g, shape)
+    if isinstance(g, Tensor):
+        return g if g._data.dtype == dtype else g.to(from_numpy_dtype(dtype))
+    return as_array(g if g.dtype == dtype else g.astype(dtype))
+
+
+def _backward_on_tensors(node: Node, grad: Tensor) -> tuple:
+    """create_graph: the node's backward run on tensors, recording the graph of the gradient itself."""
+    if not node.fn.twice_differentiable:
+        raise RuntimeError(f"create_graph=True is not supported through {node.name()}: only ops with "
+                           "twice_differentiable = True (the pointwise ops, sum, mean, reshapes) can be "
+                           "differentiated twice here")
+    inputs = {id(a._data): a for a in node.args if isinstance(a, Tensor)}
+
+    def as_tensor(value: Any) -> Any:
+        if id(value) in inputs:
+            return inputs[id(value)]
+        if not hasattr(value, "shape"):  # a number the forward was given
+            return value
+        out = Tensor._make(as_array(value), requires_grad=True)  # anything else saved is the node's output
+        out.grad_fn = node
+        return out
+
+    ctx = copy.copy(node)  # the node's other fields (`ctx.p`, ...) as they are, its saved values as tensors
+    ctx._saved = tuple(as_tensor(v) for v in node.saved_tensors)
+    with enable_grad():
+        grads = node.fn.backward(ctx, grad)
+    return grads if isinstance(grads, tuple) else (grads,)
+
+
 def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
-         inputs: Sequence[Tensor] | None = None) -> list:
+         inputs: Sequence[Tensor] | None = None, create_graph: bool = False) -> list:
     """Propagate `root_grads` from `roots` back through the graph.
 
     With `inputs=None`, accumulate into `.grad` of leaves (and retained non-leaves); otherwise return
-    the gradients of `inputs` and touch no `.grad`.
+    the gradients of `inputs` and touch no `.grad`. With `create_graph`, the grads are tensors.
     """
     grads: dict = {}       # node -> grad of its output, summed over every use
     leaf_grads: dict = {}  # id(leaf) -> (leaf, grad), summed over every use
@@ -260,8 +337,9 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
             leaf_grads[id(t)] = (t, g)
         else:
             grads[t.grad_fn] = g if t.grad_fn not in grads else as_array(grads[t.grad_fn] + g)
-    wanted = None if inputs is None else {id(t) for t in inputs}
-    results: dict = {}     # id(input) -> grad, for autograd.grad
+    # What autograd.grad asks for: a leaf, or an intermediate tensor through the node that made it.
+    wanted = None if inputs is None else {id(t.grad_fn or t) for t in inputs}
+    results: dict = {}     # id(leaf or node) -> grad, for autograd.grad
     # The nodes waiting to run, newest first: every op that uses a node's output was made after it, so
     # when a node comes out of this heap, all the grads of its output have arrived (no recursion, no sort).
     waiting = [(-node._seq, node) for node in grads]
@@ -269,31 +347,28 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
     while waiting:
         node = heapq.heappop(waiting)[1]
         grad = grads.pop(node)
+        if wanted is not None and id(node) in wanted:
+            results[id(node)] = grad
         if node._retained is not None and inputs is None:
             out = node._retained()
             if out is not None:
                 leaf_grads[id(out)] = (out, grad)
         if node._saved is None:
             raise RuntimeError(_FREED)
-        input_grads = node.fn._run_backward(node, grad)
+        input_grads = _backward_on_tensors(node, grad) if create_graph else node.fn._run_backward(node, grad)
         if not retain_graph:
             node._release()
         for t, g in zip(node.inputs, input_grads):
             if t is None or g is None:
                 continue
-            data = t._data
-            if g.shape != data.shape:  # (tested here, not only in sum_to: most grads have the shape already)
-                g = sum_to(g, data.shape)
-            if g.dtype != data.dtype:
-                g = g.astype(data.dtype)
-            g = as_array(g)
-            if wanted is not None and id(t) in wanted:
-                results[id(t)] = g if id(t) not in results else as_array(results[id(t)] + g)
+            g = _fit(g, t)
             fn = t.grad_fn
-            if fn is None:
-                if inputs is None:
+            if fn is None:  # a leaf
+                if wanted is None:
                     prev = leaf_grads.get(id(t))
                     leaf_grads[id(t)] = (t, g if prev is None else prev[1] + g)
+                elif id(t) in wanted:
+                    results[id(t)] = g if id(t) not in results else as_array(results[id(t)] + g)
             elif fn in grads:
                 grads[fn] = as_array(grads[fn] + g)
             else:  # the first grad sent to this node: it joins the waiting nodes
@@ -301,9 +376,9 @@ def _run(roots: Sequence[Tensor], root_grads: Sequence[Any], retain_graph: bool,
                 heapq.heappush(waiting, (-fn._seq, fn))
     if inputs is not None:
         for t, g in zip(roots, root_grads):
-            if id(t) in wanted and t.grad_fn is None:
+            if t.grad_fn is None and id(t) in wanted:
                 results[id(t)] = g
-        return [results.get(id(t)) for t in inputs]
+        return [results.get(id(t.grad_fn or t)) for t in inputs]
     handed_out = set(map(id, root_grads))  # the caller's arrays: copied before they are stored as a .grad
     for t, g in leaf_grads.values():
         if t.requires_grad:
@@ -349,25 +424,33 @@ def backward(tensor: Tensor, gradient: Any = None, retain_graph: bool = False) -
 
 
 def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
-         grad_outputs: Any = None, retain_graph: bool | None = None, allow_unused: bool = False) -> tuple:
-    """The gradients of `outputs` with respect to `inputs`, returned, without touching any `.grad`."""
+         grad_outputs: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool = False) -> tuple:
+    """The gradients of `outputs` with respect to `inputs`, returned, without touching any `.grad`.
+
+    With `create_graph=True` the gradients have a graph of their own, so they can be differentiated again.
+    """
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if grad_outputs is None or isinstance(grad_outputs, Tensor):
         grad_outputs = [grad_outputs] * len(outputs)
-    for i, t in enumerate(inputs):
+    for t in inputs:
         if not t.requires_grad:
-            raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
     for o in outputs:
         if not o.requires_grad:
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
     roots = [_root_grad(o, g) for o, g in zip(outputs, grad_outputs)]
-    found = _run(outputs, roots, bool(retain_graph), inputs)
+    if create_graph:
+        roots = [Tensor._make(g, o._device) for g, o in zip(roots, outputs)]
+    retain_graph = create_graph if retain_graph is None else retain_graph
+    found = _run(outputs, roots, bool(retain_graph), inputs, bool(create_graph))
     unused = [i for i, g in enumerate(found) if g is None]
     if unused and not allow_unused:
         raise RuntimeError(f"The differentiated Tensor at index {unused[0]} appears to not have been used in the "
                            "graph. Set allow_unused=True if this is the desired behavior.")
-    return tuple(None if g is None else Tensor._make(g, t._device) for g, t in zip(found, inputs))
+    return tuple(g if g is None or isinstance(g, Tensor) else Tensor._make(g, t._device)
+                 for g, t in zip(found, inputs))
 
 
 def gradcheck(fn: Callable, inputs: Tensor | Iterable[Tensor], eps: float = 1e-6, atol: float = 1e-5,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+import warnings
 from types import ModuleType
 from typing import Any
 
@@ -83,6 +84,11 @@ def device(spec: "str | Device | int", index: int | None = None) -> Device:
 
 
 CPU = Device("cpu")
+
+# NumPy warns where PyTorch is silent (inf - inf, log(0), 0 / 0, a cast of inf to an integer, the mean of an empty
+# tensor, float32 overflow): PyTorch gives the IEEE result quietly, and so does this package. One filter, for the
+# warnings NumPy raises inside this package, costs nothing per op (np.errstate would cost microseconds).
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tinygrad_edu(\.|$)")
 
 
 # --- CuPy, loaded on first use ------------------------------------------------------------------
@@ -182,7 +188,7 @@ def array_module(array: Any) -> ModuleType:
 
 def device_of(array: Any) -> Device:
     """The device an array lives on."""
-    if isinstance(array, np.ndarray):
+    if isinstance(array, (np.ndarray, np.generic)):
         return CPU
     return _cuda_device(array.device.id)
 

@@ -1,5 +1,6 @@
 """Making tensors: from Python data (`tensor`), from NumPy (`from_numpy`), filled (`zeros`, `ones`,
-`full`, `arange`, `linspace`, `eye`) and random (`rand`, `randn`, `randint`, seeded by `manual_seed`)."""
+`full`, `arange`, `linspace`, `eye`) and random (`rand`, `randn`, `randint`, `randperm`, `normal`,
+`bernoulli`, seeded by `manual_seed`; the numbers are PyTorch's, made in `random.py`)."""
 from __future__ import annotations
 
 import numbers
@@ -7,57 +8,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import dtypes
+from . import dtypes, random as _random
 from .backend import CPU, Device, move, resolve
+from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,  # noqa: F401
+                     seed, set_rng_state)  # (the generator lives in random.py; creation's names stay)
 from .tensor import Size, Tensor
-
-
-# --- random numbers -----------------------------------------------------------------------------
-
-class Generator:
-    """A source of random numbers; `Generator().manual_seed(0)` makes a sequence reproducible.
-
-    Numbers are drawn on the CPU (NumPy's PCG64) and then moved, so a seed gives the same numbers on
-    every device. They are not the numbers PyTorch draws for the same seed.
-    """
-
-    def __init__(self, device: str | Device = "cpu"):
-        self.device = resolve(device) if device != "cpu" else CPU
-        self.manual_seed(0)
-
-    def manual_seed(self, seed: int) -> "Generator":
-        """Restart the sequence from `seed`."""
-        self._seed = int(seed)
-        self.rng = np.random.default_rng(self._seed)
-        return self
-
-    def initial_seed(self) -> int:
-        return self._seed
-
-    def get_state(self) -> dict:
-        return self.rng.bit_generator.state
-
-    def set_state(self, state: dict) -> None:
-        self.rng.bit_generator.state = state
-
-
-default_generator = Generator()
-
-
-def manual_seed(seed: int) -> Generator:
-    """Seed the default generator, so random tensors (and shuffles) repeat from run to run."""
-    return default_generator.manual_seed(seed)
-
-
-def seed() -> int:
-    """Seed the default generator from the operating system's entropy; returns the seed."""
-    s = int(np.random.SeedSequence().entropy % (2**63))
-    default_generator.manual_seed(s)
-    return s
-
-
-def initial_seed() -> int:
-    return default_generator.initial_seed()
 
 
 # --- from data ----------------------------------------------------------------------------------
@@ -134,6 +89,8 @@ def tensor(data: Any, dtype: dtypes.dtype | None = None, device: str | Device | 
     elif isinstance(data, np.generic):
         array = np.array(data, dtype=dtypes.from_numpy_dtype(data.dtype).np)
     else:
+        if data is None:
+            raise RuntimeError("Could not infer dtype of NoneType")
         if isinstance(data, (str, bytes)) or not isinstance(data, (list, tuple, numbers.Number)):
             raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
         _infer_shape(data)
@@ -141,7 +98,13 @@ def tensor(data: Any, dtype: dtypes.dtype | None = None, device: str | Device | 
         items = [x.numpy(force=True) if isinstance(x, Tensor) else x for x in data] \
             if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data) else data
         # Python numbers go straight to the dtype asked for: tensor(1.1, dtype=float64) is exactly 1.1.
-        array = np.array(items, dtype=(inferred if dtype is None else dtypes.check(dtype)).np)
+        target = inferred if dtype is None else dtypes.check(dtype)
+        try:
+            array = np.array(items, dtype=target.np)
+        except OverflowError:  # an int beyond what the dtype holds: PyTorch's words
+            if target is dtypes.int64:
+                raise ValueError("Overflow when unpacking long long") from None
+            raise RuntimeError(f"value cannot be converted to type {target.name} without overflow") from None
     if dtype is not None:
         array = array.astype(dtypes.check(dtype).np, copy=False)
     return _place(array, device, requires_grad)
@@ -266,23 +229,36 @@ def eye(n: int, m: int | None = None, *, dtype: dtypes.dtype | None = None, devi
     return _place(np.eye(n, m, dtype=_dtype(dtype, dtypes.default_float)), device, requires_grad)
 
 
+def _random_float(kind: str, size: tuple, generator, dtype, device, requires_grad, *args) -> Tensor:
+    """A new tensor of `size` filled by `random.uniform` or `random.normal` (the CPU stream, then moved)."""
+    if not size:
+        raise TypeError(f'{"rand" if kind == "uniform" else "randn"}() missing 1 required positional arguments: "size"')
+    shape = _size(size)
+    dt = dtypes.default_float if dtype is None else dtypes.check(dtype)
+    if not dt.is_floating_point:
+        raise NotImplementedError(f'"{"check_uniform_bounds" if kind == "uniform" else "normal_kernel_cpu"}" not '
+                                  f"implemented for '{dtypes.scalar_type_name(dt)}'")
+    dev = resolve(device)
+    draw = _random.uniform if kind == "uniform" else _random.normal
+    values = draw(_random._generator(generator, dev), Size(shape).numel(), dt.np, *args)
+    return _place(values.reshape(shape), dev, requires_grad)
+
+
 def rand(*size: Any, generator: Generator | None = None, dtype: dtypes.dtype | None = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
-    """Uniform random numbers in [0, 1)."""
-    rng = (generator or default_generator).rng
-    return _place(rng.random(_size(size)).astype(_dtype(dtype, dtypes.default_float)), device, requires_grad)
+    """Uniform random numbers in [0, 1), PyTorch's for the same seed."""
+    return _random_float("uniform", size, generator, dtype, device, requires_grad)
 
 
 def randn(*size: Any, generator: Generator | None = None, dtype: dtypes.dtype | None = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
-    """Random numbers from the standard normal distribution (mean 0, variance 1)."""
-    rng = (generator or default_generator).rng
-    return _place(rng.standard_normal(_size(size)).astype(_dtype(dtype, dtypes.default_float)), device, requires_grad)
+    """Random numbers from the standard normal distribution (mean 0, variance 1), PyTorch's for the same seed."""
+    return _random_float("normal", size, generator, dtype, device, requires_grad)
 
 
 def randint(low: int, high: int | None = None, size: Sequence[int] = None, *, generator: Generator | None = None,
             dtype: dtypes.dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Random integers in [low, high); `randint(high, size)` starts at 0."""
+    """Random integers in [low, high); `randint(high, size)` starts at 0. PyTorch's for the same seed."""
     if size is None:
         if not isinstance(high, (tuple, list, Size)):
             raise TypeError("randint() missing required argument 'size'")
@@ -291,15 +267,19 @@ def randint(low: int, high: int | None = None, size: Sequence[int] = None, *, ge
         low, high = 0, low
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    rng = (generator or default_generator).rng
-    return _place(rng.integers(low, high, _size((size,))).astype(_dtype(dtype, dtypes.int64)), device, requires_grad)
+    shape, dev = _size((size,)), resolve(device)
+    values = _random.integers(_random._generator(generator, dev), Size(shape).numel(), int(low), int(high))
+    return _place(values.reshape(shape).astype(_dtype(dtype, dtypes.int64)), dev, requires_grad)
 
 
 def randperm(n: int, *, generator: Generator | None = None, dtype: dtypes.dtype | None = None,
-             device: Any = None) -> Tensor:
-    """A random ordering of 0 .. n-1."""
-    rng = (generator or default_generator).rng
-    return _place(rng.permutation(n).astype(_dtype(dtype, dtypes.int64)), device, False)
+             device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A random ordering of 0 .. n-1, PyTorch's for the same seed."""
+    if n < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
+    dev = resolve(device)
+    order = _random.permutation(_random._generator(generator, dev), int(n))
+    return _place(order.astype(_dtype(dtype, dtypes.int64)), dev, requires_grad)
 
 
 def rand_like(input: Tensor, **kwargs: Any) -> Tensor:
@@ -314,3 +294,48 @@ def randn_like(input: Tensor, **kwargs: Any) -> Tensor:
     kwargs.setdefault("dtype", input.dtype)
     kwargs.setdefault("device", input.device)
     return randn(input.shape, **kwargs)
+
+
+def randint_like(input: Tensor, low: int = 0, high: int | None = None, **kwargs: Any) -> Tensor:
+    """Random integers in [low, high) with `input`'s shape (and dtype and device unless told);
+    `randint_like(x, high)` starts at 0."""
+    if high is None:
+        low, high = 0, low
+    kwargs.setdefault("dtype", input.dtype)
+    kwargs.setdefault("device", input.device)
+    return randint(low, high, input.shape, **kwargs)
+
+
+def normal(mean: Any = 0.0, std: Any = 1.0, size: Sequence[int] | None = None, *,
+           generator: Generator | None = None, dtype: dtypes.dtype | None = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Normal random numbers: `normal(mean, std, size)` for numbers, or element-wise means and standard
+    deviations given as tensors (the result has their broadcast shape), as PyTorch computes them:
+    standard normals, then `* std + mean` in the tensors' dtype."""
+    if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
+        if size is None:
+            raise TypeError("normal() missing required argument 'size'")
+        if std < 0:
+            raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        return _random_float("normal", (size,), generator, dtype, device, requires_grad, float(mean), float(std))
+    like = mean if isinstance(mean, Tensor) else std
+    if isinstance(std, Tensor):
+        if (std._data < 0).any():
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    shape = np.broadcast_shapes(tuple(mean.shape) if isinstance(mean, Tensor) else (),
+                                tuple(std.shape) if isinstance(std, Tensor) else ())
+    gen = _random._generator(generator, like.device)
+    if isinstance(std, Tensor):   # normal_(0, 1), then mul_(std), add_(mean)
+        z = _random.normal(gen, Size(shape).numel(), like._data.dtype).reshape(shape)
+        out = Tensor._make(z, CPU).to(like.device) * std + mean
+    else:                         # normal_(0, std), then add_(mean)
+        z = _random.normal(gen, Size(shape).numel(), like._data.dtype, 0.0, float(std)).reshape(shape)
+        out = Tensor._make(z, CPU).to(like.device) + mean
+    return out.detach()
+
+
+def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None) -> Tensor:
+    """0s and 1s with `input`'s shape and dtype: 1 with probability `input` (element-wise), or `p` if given."""
+    return zeros_like(input).bernoulli_(input if p is None else p, generator=generator)

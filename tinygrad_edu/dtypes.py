@@ -115,3 +115,30 @@ def result_type(*operands: Any) -> dtype:
             d = scalar_dtype(x)
             wrapped = d if wrapped is None else promote_types(wrapped, d)
     return _combine(dim, _combine(zero, wrapped))
+
+
+def from_type_name(name: str) -> dtype:
+    """The dtype a type name stands for, as `Tensor.type` takes it: 'torch.FloatTensor', 'tinygrad_edu.LongTensor'."""
+    short = name.rsplit(".", 1)[-1].removesuffix("Tensor")
+    for d in ALL:
+        if _SCALAR_TYPE_NAMES[d.name] == short:
+            return d
+    raise ValueError(f"invalid type: '{name}'")
+
+
+def check_fits(value: Any, d: dtype) -> None:
+    """A number written into an integer tensor (`fill_`, `t[i] = v`, a clamp bound) must fit its dtype, as
+    PyTorch checks (NumPy would wrap it or fail with its own error). Unsigned types also take negatives."""
+    if d._category != 1 or type(value) not in (int, float):
+        return
+    info = np.iinfo(d.np)
+    low = int(info.min) if info.min or type(value) is float else -int(info.max)
+    if value != value or not low <= value <= info.max:
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+
+
+def wrap_int(x: Any, d: dtype) -> Any:
+    """A Python int as the integer dtype `d` sees it: wrapped around, as C and PyTorch do (`uint8 + 300`)."""
+    if type(x) is int and d._category == 1 and d is not int64:
+        return int(np.asarray(x, dtype=np.int64).astype(d.np))
+    return x

@@ -78,12 +78,48 @@ class Optimizer:
     def _update(self, p: Tensor, grad: Any, group: dict) -> None:
         raise NotImplementedError
 
+    def state_dict(self) -> dict:
+        """The settings and the memory of the optimizer, laid out as PyTorch's: `{'state': ..., 'param_groups': ...}`,
+        with the parameters numbered 0, 1, ... in the order of the groups (a state_dict holds no parameters)."""
+        index: dict = {}
+        groups = []
+        for group in self.param_groups:
+            numbers = [index.setdefault(id(p), len(index)) for p in group["params"]]
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": numbers})
+        state = {index[id(p)]: values for p, values in self.state.items()}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Take the settings and the memory from `state_dict` (from `state_dict()` of an optimizer over parameters
+        of the same shapes, in the same order)."""
+        saved = state_dict["param_groups"]
+        if len(saved) != len(self.param_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(s["params"]) != len(g["params"]) for s, g in zip(saved, self.param_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of "
+                             "optimizer's group")
+        params = {i: p for s, g in zip(saved, self.param_groups) for i, p in zip(s["params"], g["params"])}
+        self.state = defaultdict(dict)
+        for i, values in state_dict["state"].items():
+            p = params[i]
+            self.state[p] = {key: _like(v, p, key) for key, v in values.items()}
+        self.param_groups = [{**s, "params": g["params"]} for s, g in zip(saved, self.param_groups)]
+
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
             lines.append(f"Parameter Group {i}")
             lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
         return "\n".join(lines) + "\n)"
+
+
+def _like(value: Any, p: Tensor, key: str) -> Any:
+    """A loaded state value on `p`'s device, and in its dtype if it is a float tensor (a step count stays as is)."""
+    if not isinstance(value, Tensor):
+        return value
+    if key != "step" and value.is_floating_point():
+        return value.to(device=p.device, dtype=p.dtype)
+    return value.to(p.device)
 
 
 def _check(ok: bool, message: str) -> None:

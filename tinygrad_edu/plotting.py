@@ -102,7 +102,7 @@ def plot_losses(curves: Mapping[str, Sequence[float]] | Sequence[float], ax: Any
     if logy:
         ax.set_yscale("log")
     if len(curves) > 1:
-        ax.legend()
+        ax.legend(loc="upper right")  # a loss curve starts high on the left: keep its start in sight
     if title:
         ax.set_title(title)
     ax.grid(alpha=0.3)

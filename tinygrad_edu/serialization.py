@@ -8,7 +8,9 @@ an `.npz` read with `allow_pickle=False` holds only numbers, so loading a file f
 from __future__ import annotations
 
 import json
+import math
 import os
+import zipfile
 from collections import OrderedDict
 from typing import IO, Any
 
@@ -16,7 +18,7 @@ import numpy as np
 
 from . import dtypes
 from .backend import move, resolve, to_numpy
-from .nn.module import Parameter
+from .nn.module import Module, Parameter
 from .tensor import Tensor
 
 ENTRY = "__tinygrad_edu__"   # the archive entry that describes the saved object
@@ -47,6 +49,10 @@ def _describe(obj: Any, arrays: dict, names: dict) -> dict:
                 raise TypeError(f"tinygrad_edu.save: dict keys must be strings or numbers, not {type(key).__name__}")
         return {"type": "ordered_dict" if isinstance(obj, OrderedDict) else "dict",
                 "items": [[key, _describe(value, arrays, names)] for key, value in obj.items()]}
+    if isinstance(obj, Module):
+        raise TypeError(f"tinygrad_edu.save does not store a whole {type(obj).__name__} (torch.save would pickle "
+                        "it, and this package never pickles): save its weights with "
+                        "`save(model.state_dict(), path)` and read them back with `model.load_state_dict(load(path))`.")
     raise TypeError(f"tinygrad_edu.save stores tensors, numbers, strings, None and dicts, lists and tuples of them, "
                     f"not {type(obj).__name__}")
 
@@ -81,6 +87,35 @@ def _not_ours(name: str, start: bytes) -> RuntimeError:
     return RuntimeError(f"{name} is not a file written by tinygrad_edu.save (expected a NumPy .npz archive). {what}")
 
 
+def _check_sizes(archive: Any, size: int, name: str) -> None:
+    """Refuse, before reading any array, an archive that would take more memory than the file's `size`.
+
+    `save` never compresses, so every entry's bytes are in the file, and each array's header (its shape
+    and dtype) must fit in its entry: a crafted file cannot make `load` allocate gigabytes.
+    """
+    infos = archive.zip.infolist()
+    for info in infos:
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise RuntimeError(f"{name} has a compressed entry ({info.filename!r}); tinygrad_edu.save never "
+                               "compresses, so it did not write this file (a compressed entry can inflate to "
+                               "gigabytes).")
+        if info.file_size != info.compress_size:
+            raise RuntimeError(f"{name} is corrupted: entry {info.filename!r} declares two different sizes.")
+    if sum(info.compress_size for info in infos) > size:
+        raise RuntimeError(f"{name} is corrupted: its entries declare more bytes than the file holds ({size}).")
+    for info in infos:
+        with archive.zip.open(info) as entry:
+            version = np.lib.format.read_magic(entry)
+            read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
+            if version not in read:
+                raise ValueError(f"entry {info.filename!r} is a .npy of version {version}, which save never writes")
+            shape, _, dtype = read[version](entry)
+            declared = math.prod(shape) * dtype.itemsize
+            if declared > info.file_size:
+                raise RuntimeError(f"{name} is corrupted: entry {info.filename!r} declares an array of shape "
+                                   f"{shape} ({declared} bytes) but holds {info.file_size} bytes.")
+
+
 def _build(node: dict, arrays: Any, device: Any, built: dict) -> Any:
     """The object `node` describes, with its tensors read from `arrays`."""
     kind = node["type"]
@@ -111,7 +146,6 @@ def load(f: File, map_location: Any = None, weights_only: bool = True) -> Any:
     here; the argument is accepted for PyTorch's signature. A file that `save` did not write gives
     a RuntimeError that says what the file seems to be.
     """
-    import zipfile
     if isinstance(f, (str, os.PathLike)):
         name = repr(os.fspath(f))
     else:
@@ -120,9 +154,11 @@ def load(f: File, map_location: Any = None, weights_only: bool = True) -> Any:
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as file:
             start = file.read(8)
+        size = os.path.getsize(f)
     else:
         position = f.tell()
         start = f.read(8)
+        size = f.seek(0, os.SEEK_END) - position
         f.seek(position)
     if not start.startswith(ZIP_MAGIC):
         raise _not_ours(name, start)
@@ -135,11 +171,15 @@ def load(f: File, map_location: Any = None, weights_only: bool = True) -> Any:
                                        "contains.")
                 raise RuntimeError(f"{name} is a zip (.npz) archive, but not one written by tinygrad_edu.save "
                                    f"(it has no {ENTRY} entry).")
+            _check_sizes(archive, size, name)
             header = json.loads(archive[ENTRY].tobytes().decode("utf-8"))
             if not isinstance(header, dict) or header.get("format") != FORMAT:
                 raise ValueError("its description is not tinygrad_edu's")
             if header.get("version", 0) > VERSION:
                 raise ValueError(f"it was written by a newer tinygrad_edu (format version {header['version']})")
             return _build(header["object"], archive, device, {})
+    except RecursionError:
+        raise RuntimeError(f"{name} could not be read as a tinygrad_edu file: its description is nested too deeply "
+                           "(save never writes such a file).") from None
     except (zipfile.BadZipFile, ValueError, TypeError, KeyError, OSError, EOFError) as e:
         raise RuntimeError(f"{name} could not be read as a tinygrad_edu file (is it corrupted?): {e}") from e

@@ -32,16 +32,17 @@ class Size(tuple):
         return int(np.prod(self, dtype=np.int64))
 
 
-def _check_grad_dtype(d: dtypes.dtype) -> None:
-    if not d.is_floating_point:
-        raise RuntimeError("only Tensors of floating point dtype can require gradients")
+def _check_grad_dtype(d: dtypes.dtype, what: str = "") -> None:
+    if not d.is_floating_point:  # (PyTorch's words differ between requires_grad_() and the attribute)
+        raise RuntimeError(f"only Tensors of floating point {what}dtype can require gradients")
 
 
 class Tensor:
     """A multi-dimensional array on a device, which can record the operations that produced it."""
 
-    __slots__ = ("_data", "_device", "requires_grad", "grad", "grad_fn", "_retains_grad", "__weakref__")
-    __array_priority__ = 1000  # so `numpy_array * tensor` calls Tensor.__rmul__
+    __slots__ = ("_data", "_device", "_requires_grad", "grad", "grad_fn", "_retains_grad", "__weakref__")
+    __array_priority__ = 1000  # so `numpy_array * tensor` calls Tensor.__rmul__ ...
+    __array_ufunc__ = None     # ... for every operator, NumPy's ufuncs included
 
     def __init__(self, data: Any = (), *, requires_grad: bool = False):
         # Like torch.Tensor(data): always the default float dtype.
@@ -50,14 +51,16 @@ class Tensor:
 
     def _init(self, array, device: Device) -> None:
         self._data, self._device = array, device
-        self.requires_grad, self.grad, self.grad_fn, self._retains_grad = False, None, None, False
+        self._requires_grad, self.grad, self.grad_fn, self._retains_grad = False, None, None, False
 
     @classmethod
     def _make(cls, array, device: Device | None = None, requires_grad: bool = False) -> "Tensor":
         """A tensor around `array` (no copy). The engine's constructor; learners use `tensor()`."""
+        if isinstance(array, np.generic):  # NumPy gives 0-d results as scalars; a tensor holds an array
+            array = np.asarray(array)
         t = object.__new__(Tensor)  # (what _init does, written out: every op's result is made here)
         t._data, t._device = array, device if device is not None else device_of(array)
-        t.requires_grad, t.grad, t.grad_fn, t._retains_grad = requires_grad, None, None, False
+        t._requires_grad, t.grad, t.grad_fn, t._retains_grad = requires_grad, None, None, False
         return t
 
     # --- what a tensor is -----------------------------------------------------------------------
@@ -89,6 +92,14 @@ class Tensor:
     def dtype(self) -> dtypes.dtype:
         return dtypes._FROM_NUMPY[self._data.dtype]
 
+    def type(self, dtype: dtypes.dtype | str | None = None) -> "Tensor | str":
+        """A copy in `dtype` (this tensor itself if it already is); without one, the type's name."""
+        if dtype is None:
+            return f"tinygrad_edu.{dtypes.scalar_type_name(self.dtype)}Tensor"
+        if isinstance(dtype, str):
+            dtype = dtypes.from_type_name(dtype)
+        return self.to(dtype)
+
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
 
@@ -115,6 +126,21 @@ class Tensor:
         self._data, self._device = value._data, value._device
 
     # --- autograd fields ------------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        """Whether operations on this tensor are recorded, so that gradients can flow back to it."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables." + ("" if value else
+                               " If you want to use a computed variable in a subgraph that doesn't require "
+                               "differentiation use var_no_grad = var.detach()."))
+        if value and self._data.dtype.kind != "f":
+            _check_grad_dtype(self.dtype, "and complex ")
+        self._requires_grad = value
+
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Start (or stop) recording operations on this leaf tensor, so `backward()` fills its `.grad`."""
         if requires_grad:
@@ -123,7 +149,7 @@ class Tensor:
             raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
                                "computed variable in a subgraph that doesn't require differentiation use "
                                "var_no_grad = var.detach().")
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         return self
 
     def retain_grad(self) -> None:
@@ -148,7 +174,7 @@ class Tensor:
         return Tensor._make(self._data, self._device)
 
     def detach_(self) -> "Tensor":
-        self.grad_fn, self.requires_grad = None, False
+        self.grad_fn, self._requires_grad = None, False
         return self
 
     # --- to Python and NumPy --------------------------------------------------------------------
@@ -220,22 +246,24 @@ class Tensor:
     __hash__ = object.__hash__
 
     # --- in-place edits (not recorded in any graph) ---------------------------------------------
-    def _check_inplace(self, view: bool = False) -> None:
+    def _check_inplace(self, other: Any = None, view: bool = False) -> None:
         """PyTorch's guard: no in-place change of a leaf that requires grad, unless under no_grad.
 
-        PyTorch also records in-place ops on tensors inside a graph; this engine refuses them.
+        PyTorch also records in-place ops on tensors inside a graph (or that make one, with an `other`
+        that requires grad); this engine refuses them.
         """
         from .autograd import is_grad_enabled
+        if isinstance(other, Tensor) and other.requires_grad and not self.requires_grad and is_grad_enabled():
+            raise RuntimeError(NOT_RECORDED)
         if self.requires_grad and is_grad_enabled():
             if self.is_leaf:
                 raise RuntimeError(f"a {'view of a ' if view else ''}leaf Variable that requires grad is being used "
                                    "in an in-place operation.")
-            raise RuntimeError("tinygrad_edu does not record in-place operations on tensors that are part of a graph "
-                               "(PyTorch does); write the out-of-place form, such as y = y + 1.")
+            raise RuntimeError(NOT_RECORDED)
 
     def _write(self, value: Any) -> "Tensor":
         self._check_inplace()
-        self._data[...] = value._data if isinstance(value, Tensor) else value
+        self._data[...] = value._data if isinstance(value, Tensor) else dtypes.wrap_int(value, self.dtype)
         return self
 
     def _update(self, result: "Tensor") -> "Tensor":
@@ -255,11 +283,21 @@ class Tensor:
 
     def fill_(self, value: Any) -> "Tensor":
         """Set every element to `value`, in place."""
+        dtypes.check_fits(value, self.dtype)
         return self._write(value)
 
     def copy_(self, src: "Tensor") -> "Tensor":
         """Copy `src`'s numbers (broadcast to this shape) into this tensor, in place, from any device."""
-        self._check_inplace()
+        self._check_inplace(src)
+        if isinstance(src, Tensor):
+            try:
+                shape = np.broadcast_shapes(self.shape, src.shape)
+            except ValueError:
+                from .ops.pointwise import broadcast_error
+                raise broadcast_error(self.shape, src.shape) from None
+            if shape != self.shape:
+                raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+                                   f"{list(shape)}")
         self._data[...] = move(src._data, self._device) if isinstance(src, Tensor) else src
         return self
 
@@ -272,26 +310,30 @@ class Tensor:
     # The arithmetic is the ops' own (added to this class by ops/), on detached tensors: no graph.
     def add_(self, other: Any, *, alpha: float = 1) -> "Tensor":
         """self += alpha * other, in place."""
-        self._check_inplace()
+        self._check_inplace(other)
         return self._update(self.detach().add(_detached(other), alpha=alpha))
 
     def sub_(self, other: Any, *, alpha: float = 1) -> "Tensor":
         """self -= alpha * other, in place."""
-        self._check_inplace()
+        self._check_inplace(other)
         return self._update(self.detach().sub(_detached(other), alpha=alpha))
 
     def mul_(self, other: Any) -> "Tensor":
         """self *= other, in place."""
-        self._check_inplace()
+        self._check_inplace(other)
         return self._update(self.detach().mul(_detached(other)))
 
     def div_(self, other: Any) -> "Tensor":
         """self /= other, in place."""
-        self._check_inplace()
+        self._check_inplace(other)
         return self._update(self.detach().div(_detached(other)))
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
+
+
+NOT_RECORDED = ("tinygrad_edu does not record in-place operations on tensors that are part of a graph (PyTorch "
+                "does); write the out-of-place form, such as y = y + 1.")
 
 
 def _detached(x: Any) -> Any:

@@ -1,19 +1,21 @@
 """Drawing a computation graph with Graphviz: `draw_graph(loss, params=dict(w=w, b=b))`.
 
-A tensor is a record (its name, shape, dtype and device, and its value or grad); an op is a small
-ellipse between its inputs and its output. Colours tell leaf parameters, constant inputs,
-intermediate results and the output apart, and a legend says which is which. The `graphviz` package
-is imported only when a graph is drawn; the `dot` program is needed only to show or save it.
+A tensor is a box: its name, shape, dtype and device on the first line, its value or grad below. An op
+is a small ellipse between its inputs and its output. The graph reads from top to bottom, is scaled
+down to fit a notebook column, and a one-line legend above it says what each colour means. The
+`graphviz` package is imported only when a graph is drawn; the `dot` program only to show or save it.
 """
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+import numpy as np
+
 from .autograd import Node
 from .backend import to_numpy
-from .printing import array_str
 from .tensor import Tensor
 
 INSTALL_HINT = ("Graphviz's `dot` program was not found, so the graph cannot be shown (its DOT text is in "
@@ -29,12 +31,14 @@ COLORS = {
     "op": "#fbe3a0",            # an operation (a node of the graph: the tensor's grad_fn)
 }
 LEGEND = {
-    "parameter": "parameter (leaf, requires grad)",
-    "input": "input (requires no grad)",
-    "intermediate": "intermediate result",
+    "parameter": "parameter (requires grad)",
+    "input": "input (no grad)",
+    "intermediate": "intermediate",
     "output": "output",
     "op": "op (grad_fn)",
 }
+MAX_WIDTH = 7.5  # inches: 720 px in a browser, narrower than JupyterLab's notebook column at 1280 px
+DPI = 96         # a browser's pixels per inch: the PNG shows at the size of the SVG
 
 _graph_class = None
 
@@ -44,43 +48,43 @@ def draw_graph(tensor: Tensor, params: Mapping[str, Tensor] | Iterable[tuple[str
     """The graph of ops that produced `tensor`, as a `graphviz.Digraph` (shown as a picture in Jupyter).
 
     `params` names tensors (`dict(w1=w1, b=b)`, or `model.named_parameters()`); `show` puts each
-    tensor's value (`"data"`), its `.grad` (`"grad"`) or both (`"both"`) in its box. Tensors with more
-    than `max_elements` numbers show a summary (mean, min and max) instead of every number.
+    tensor's value (`"data"`), its `.grad` (`"grad"`) or both (`"both"`) in its box. A tensor has a
+    grad to show once `backward()` has run: a leaf that requires grad, or any tensor after its
+    `retain_grad()`; other intermediate results say "grad not kept". After `backward()` the engine frees
+    the intermediate results nothing else holds: their ops are then joined directly. Tensors with more
+    than `max_elements` numbers show their mean, min and max instead of every number.
     """
     if show not in ("data", "grad", "both"):
         raise ValueError(f"show must be 'data', 'grad' or 'both', got {show!r}")
     names = {id(t): name for name, t in (params.items() if isinstance(params, Mapping) else params or ())}
-    order = _forward_order(tensor)
+    graph = _graph_type()(name="computation_graph", node_attr=dict(fontname="Helvetica", fontsize="11"),
+                          graph_attr=dict(rankdir="TB", ranksep="0.2", nodesep="0.25",
+                                          size=f"{MAX_WIDTH},1000", fontname="Helvetica"))
     ids: dict[int, str] = {}
-    counts = {"tensor": 0, "op": 0}
-    graph = _graph_type()(name="computation_graph", graph_attr=dict(rankdir="LR"),
-                          node_attr=dict(fontname="Helvetica", fontsize="11"))
     used = []
-    for item in order:
+    for item in _forward_order(tensor):
         if isinstance(item, Node):
-            ids[id(item)] = f"op{counts['op']}"
-            counts["op"] += 1
-            label = _op_label(item)
-            graph.node(ids[id(item)], label, tooltip=item.name(), shape="ellipse", style="filled",
-                       fillcolor=COLORS["op"], fontsize="10", height="0.3", margin="0.05,0.02")
+            ids[id(item)] = f"op{graph.counts['ops']}"
+            graph.counts["ops"] += 1
+            graph.node(ids[id(item)], _op_label(item), tooltip=item.name(), shape="ellipse", style="filled",
+                       fillcolor=COLORS["op"], fontsize="10", width="0", height="0", margin="0.06,0.02")
             for t in item.all_inputs:
                 graph.edge(ids[id(t)], ids[id(item)])
             kind = "op"
         else:
-            ids[id(item)] = f"t{counts['tensor']}"
-            counts["tensor"] += 1
+            ids[id(item)] = f"t{graph.counts['tensors']}"
+            graph.counts["tensors"] += 1
             kind = _kind(item, item is tensor)
-            label = _record(item, names.get(id(item)), show, max_elements)
-            graph.node(ids[id(item)], label, shape="record", style="filled", fillcolor=COLORS[kind])
+            graph.node(ids[id(item)], _record(item, names.get(id(item)), show, max_elements), shape="record",
+                       style="filled", fillcolor=COLORS[kind], height="0")
             if item.grad_fn is not None:
                 graph.edge(ids[id(item.grad_fn)], ids[id(item)])
         if kind not in used:
             used.append(kind)
     if legend:
-        rows = "".join(f'<tr><td bgcolor="{COLORS[k]}">{LEGEND[k]}</td></tr>' for k in COLORS if k in used)
-        graph.node("legend", f'<<table border="0" cellborder="1" cellspacing="0" cellpadding="4">'
-                             f'<tr><td><b>legend</b></td></tr>{rows}</table>>', shape="plaintext", fontsize="10")
-    graph.counts = dict(tensors=counts["tensor"], ops=counts["op"])
+        cells = "".join(f'<td bgcolor="{COLORS[k]}">{LEGEND[k]}</td>' for k in COLORS if k in used)
+        graph.attr(labelloc="t", fontsize="9", label=f'<<table border="0" cellborder="1" cellspacing="0" '
+                                                    f'cellpadding="2"><tr>{cells}</tr></table>>')
     return graph
 
 
@@ -118,34 +122,43 @@ def _kind(t: Tensor, is_output: bool) -> str:
 def _op_label(node: Node) -> str:
     """`Mul` for a `MulBackward0`; numbers the op was given go on a second line (`Rsub` of `1 - a`: 1)."""
     label = re.sub(r"Backward\d*$", "", node.name())
-    numbers = [f"{a:g}" for a in node.args if type(a) in (int, float)]
+    numbers = [_number(a) for a in node.args if type(a) in (int, float)]
     return label if not numbers else label + "\\n" + ", ".join(numbers)
 
 
 def _record(t: Tensor, name: str | None, show: str, max_elements: int) -> str:
-    """A record label, `name | shape dtype device | data ... | grad ...`: rows, in a left-to-right graph."""
-    fields = [] if name is None else [_escape(name)]
-    fields.append(_escape(f"{tuple(t.shape)} {t.dtype.name} {t.device}"))
+    """`{name: shape dtype device | {data ... | grad ...}}`: a title row, and the numbers side by side below."""
+    title = f"{tuple(t.shape)} {t.dtype.name} {t.device}"
+    numbers = []
     if show in ("data", "both"):
-        fields.append("data " + _values(t, max_elements))
+        numbers.append("data " + _values(t, max_elements))
     if show in ("grad", "both") and t.requires_grad:  # a tensor that requires no grad never gets one
-        fields.append("grad " + ("None" if t.grad is None else _values(t.grad, max_elements)))
-    return " | ".join(fields)
+        if t.grad is not None:
+            numbers.append("grad " + _values(t.grad, max_elements))
+        else:  # PyTorch keeps the grad of an intermediate result only after its retain_grad()
+            numbers.append("grad None" if t.grad_fn is None or t.retains_grad else "grad not kept")
+    rows = [_escape(title if name is None else f"{name}: {title}")]
+    if numbers:
+        rows.append("{" + " | ".join(numbers) + "}")
+    return "{" + " | ".join(rows) + "}"
 
 
 def _values(t: Tensor, max_elements: int) -> str:
-    """The numbers of `t` as its repr prints them, or a summary for a big tensor."""
+    """The numbers of `t`, short, or their mean, min and max for a big tensor."""
     a = to_numpy(t._data)
-    if a.size <= max_elements:
-        text = array_str(a, 0)
-        if a.ndim == 1 and a.size > 4:  # four numbers a line keeps the box narrow
-            items = text[1:-1].split(", ")
-            text = "[" + ",\n ".join(", ".join(items[i:i + 4]) for i in range(0, len(items), 4)) + "]"
+    if a.size > max_elements:
+        f = a.astype("float64")
+        text = f"mean {_number(f.mean())}, min {_number(f.min())}, max {_number(f.max())}"
     else:
-        f = a.astype("float64") + 0.0  # + 0.0 turns -0.0 into 0.0
-        text = f"mean {f.mean():.4f}\nmin {f.min():.4f}, max {f.max():.4f}"
+        text = np.array2string(a, separator=", ", max_line_width=36,
+                               formatter={"float_kind": _number, "int_kind": str, "bool": str})
     lines = _escape(text).split("\n")
     return lines[0] if len(lines) == 1 else "\\l".join(lines) + "\\l"
+
+
+def _number(v: float) -> str:
+    """At most four significant digits, and 0 for -0 (a product of 0 and a negative number)."""
+    return f"{float(v) + 0.0:.4g}"
 
 
 def _escape(text: str) -> str:
@@ -154,7 +167,7 @@ def _escape(text: str) -> str:
 
 
 def _graph_type() -> type:
-    """`graphviz.Digraph`, plus a display that explains a missing `dot` and a repr without an address."""
+    """`graphviz.Digraph`, shown as SVG and PNG, with a repr without an address and a hint for a missing `dot`."""
     global _graph_class
     if _graph_class is None:
         import graphviz
@@ -162,31 +175,39 @@ def _graph_type() -> type:
         class ComputationGraph(graphviz.Digraph):
             """A `graphviz.Digraph` of a computation graph; `.source` is its DOT text."""
 
-            counts = {"tensors": 0, "ops": 0}
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.counts = {"tensors": 0, "ops": 0}
 
             def __repr__(self) -> str:
                 return f"<ComputationGraph: {self.counts['tensors']} tensors, {self.counts['ops']} ops>"
 
             def _repr_mimebundle_(self, include=None, exclude=None, **kwargs) -> dict:
+                # The PNG is for where SVG is not shown: an untrusted notebook in JupyterLab, some viewers.
                 try:
-                    bundle = super()._repr_mimebundle_(include, exclude, **kwargs)
+                    svg = self.pipe(format="svg", encoding="utf-8")
+                    png = self._png(DPI)
                 except graphviz.ExecutableNotFound:
                     return {"text/plain": INSTALL_HINT}
-                return {**bundle, "text/plain": repr(self)}
+                return {"image/svg+xml": svg, "image/png": base64.b64encode(png).decode("ascii"),
+                        "text/plain": repr(self)}
 
-            def save(self, path: str | Path, dpi: int = 110) -> Path:
+            def _png(self, dpi: int) -> bytes:
+                graph = self.copy()
+                graph.attr(dpi=str(dpi))
+                return graph.pipe(format="png")
+
+            def save(self, path: str | Path, dpi: int = DPI) -> Path:
                 """Write the drawing to `path`; its suffix says the format (`.png`, `.svg`, `.pdf`)."""
                 path = Path(path)
-                graph = self.copy()
-                if path.suffix == ".png":
-                    graph.attr(dpi=str(dpi))
-                path.write_bytes(graph.pipe(format=path.suffix.lstrip(".")))
+                data = self._png(dpi) if path.suffix == ".png" else self.pipe(format=path.suffix.lstrip("."))
+                path.write_bytes(data)
                 return path
 
         _graph_class = ComputationGraph
     return _graph_class
 
 
-def save_graph(graph: Any, path: str | Path, dpi: int = 110) -> Path:
+def save_graph(graph: Any, path: str | Path, dpi: int = DPI) -> Path:
     """Write a graph from `draw_graph` to `path` (`.png`, `.svg` or `.pdf`, from its suffix)."""
     return graph.save(path, dpi=dpi)

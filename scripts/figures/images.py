@@ -1,11 +1,13 @@
-"""A colour photograph as tensors (notebook 01): figures/image_channels.png (the photo and its red, green
-and blue matrices) and figures/image_batch.png (a batch of four images, a rank-4 tensor)."""
+"""A colour photograph as tensors (notebook 01): image_channels.png (the photo and its red, green and blue
+matrices) and image_batch.png (a batch of four pictures, a rank-4 tensor), made as notebook 01 makes them
+from the pictures matplotlib ships (see data/README.md)."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
     from matplotlib.figure import Figure
 
 import tinygrad_edu as tg
@@ -21,13 +23,47 @@ def photo(step: int = STEP) -> tg.Tensor:
     return tg.from_numpy(pixels)[::step, ::step].permute(2, 0, 1).float() / 255
 
 
+def resize(img: tg.Tensor, height: int, width: int) -> tg.Tensor:
+    """Nearest-pixel resizing of a (C, H, W) image: row i of the result is row i·H/height of img, rounded down."""
+    rows = (tg.arange(height) * (img.shape[1] / height)).long()
+    cols = (tg.arange(width) * (img.shape[2] / width)).long()
+    return img[:, rows][:, :, cols]
+
+
+def to_rgb(array: "np.ndarray") -> tg.Tensor:
+    """A float (3, H, W) tensor in [0, 1] from a picture (H, W) of greys, or (H, W, 4) with transparency."""
+    t = tg.tensor(array).float()
+    if t.dim() == 2:  # greys: one channel, repeated three times
+        t = (t / t.max()).unsqueeze(2).expand(-1, -1, 3)
+    else:             # colours, and an opacity: laid on a white background
+        colours, opacity = t[:, :, :3], t[:, :, 3:]
+        t = colours * opacity + (1 - opacity)
+    return t.permute(2, 0, 1)
+
+
+def other_pictures() -> list["np.ndarray"]:
+    """Three more pictures matplotlib ships, each of its own size: a present, a relief map, an MRI slice."""
+    import gzip
+
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib import cbook, image
+    from matplotlib.colors import LightSource
+
+    present = image.imread(cbook.get_sample_data("Minduka_Present_Blue_Pack.png", asfileobj=False))
+    elevation = np.load(cbook.get_sample_data("jacksboro_fault_dem.npz", asfileobj=False))["elevation"]
+    relief = LightSource(azdeg=315, altdeg=45).shade(elevation, cmap=plt.cm.gist_earth, vert_exag=0.05,
+                                                     blend_mode="overlay")
+    with gzip.open(cbook.get_sample_data("s1045.ima.gz", asfileobj=False)) as f:
+        mri = np.frombuffer(f.read(), dtype=np.uint16).reshape(256, 256).astype(np.float32)
+    return [present, relief, mri]
+
+
 def batch_of(img: tg.Tensor) -> tuple[tg.Tensor, list[str]]:
-    """Four images of one shape stacked into (N, C, H, W): the photo, its mirror, a grey and a darker copy."""
-    width = img.shape[-1]
-    mirror = img[:, :, tg.arange(width - 1, -1, -1)]
-    grey = img.mean(dim=0, keepdim=True).expand(3, -1, -1)
-    darker = img * 0.5
-    return tg.stack([img, mirror, grey, darker]), ["photo", "mirror", "grey", "darker"]
+    """The photograph and three other pictures, resized to its shape, stacked into (N, C, H, W)."""
+    height, width = img.shape[1:]
+    others = [resize(to_rgb(a), height, width) for a in other_pictures()]
+    return tg.stack([img] + others), ["photograph", "present", "relief map", "MRI"]
 
 
 def draw_channels(img: tg.Tensor) -> "Figure":

@@ -4,9 +4,11 @@
     loss = nn.BCEWithLogitsLoss()(model(x), y)
 """
 from . import functional, init
-from .layers import Flatten, Identity, Linear, ReLU, Sequential, Sigmoid, Tanh
+from .layers import (Dropout, Embedding, Flatten, Identity, Linear, LogSoftmax, ModuleList, ReLU, Sequential,
+                     Sigmoid, Softmax, Tanh)
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module, Parameter
 
 __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "Sigmoid", "Tanh", "Flatten", "Sequential",
+           "ModuleList", "Softmax", "LogSoftmax", "Embedding", "Dropout",
            "MSELoss", "BCELoss", "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "functional", "init"]

@@ -11,6 +11,7 @@ Each comes as a function (`mse_loss`) and a module (`MSELoss`).
 """
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -19,7 +20,7 @@ from .. import dtypes
 from ..autograd import Op
 from ..backend import array_module
 from ..ops import log_softmax
-from ..ops.pointwise import promote
+from ..ops.pointwise import broadcast_error
 from ..ops.reductions import _torch_name
 from ..tensor import Tensor
 from .module import Module
@@ -59,7 +60,7 @@ class MseLoss(Op):
     @staticmethod
     def backward(ctx, g):
         d, = ctx.saved_tensors
-        gx = 2 * d * _scale(g, d.size, ctx.reduction)
+        gx = (2 / d.size if ctx.reduction == "mean" else 2) * d * g  # in PyTorch's order: no needless overflow
         return gx, (-gx if ctx.needs_input_grad[1] else None), None
 
 
@@ -89,30 +90,29 @@ class BinaryCrossEntropy(Op):
 
 
 class BinaryCrossEntropyWithLogits(Op):
-    """The binary cross entropy of sigmoid(x), from the logit x: (1 - t) x + log(1 + e^-x) per element.
+    """The binary cross entropy of sigmoid(x), from the logit x: (1 - t) x - log(sigmoid(x)) per element.
 
-    Computed as max(x, 0) - t x + log(1 + e^-|x|), which never overflows (e^-|x| is at most 1). With
-    `pos_weight` the positive term is weighted: (1 - t) x + (1 + (pos_weight - 1) t) log(1 + e^-x).
+    log(sigmoid(x)) is computed as min(x, 0) - log(1 + e^-|x|), which never overflows (e^-|x| is at most
+    1). With `pos_weight` the positive term is weighted: (1 - t) x - (1 + (pos_weight - 1) t) log(sigmoid(x)).
     The gradient is sigmoid(x) - t (or, with pos_weight, (1 + (pos_weight - 1) t) sigmoid(x) - pos_weight t).
+    The result has the target's dtype, as in PyTorch.
     """
 
     @staticmethod
     def forward(ctx, x, t, w, pos_weight, reduction):
-        xp = array_module(x)
-        if pos_weight is None:
-            loss = xp.maximum(x, 0) - x * t + xp.log1p(xp.exp(-abs(x)))
-        else:
-            loss = (1 - t) * x + (1 + (pos_weight - 1) * t) * _softplus(-x)
+        scale = 1 if pos_weight is None else 1 + (pos_weight - 1) * t
+        loss = (1 - t) * x - scale * _log_sigmoid(x)
         if w is not None:
             loss = loss * w
         ctx.save_for_backward(x, t, w, pos_weight)
         ctx.reduction = reduction
-        return _reduce(loss, reduction)
+        return _reduce(loss, reduction).astype(t.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
         x, t, w, pos_weight = ctx.saved_tensors
         xp = array_module(x)
+        g = g.astype(xp.result_type(x, t), copy=False)  # (the output may be narrower than the input)
         scale = _scale(g, x.size, ctx.reduction) * (1 if w is None else w)
         need_x, need_t = ctx.needs_input_grad[:2]
         gx = gt = None
@@ -120,48 +120,92 @@ class BinaryCrossEntropyWithLogits(Op):
             s = 0.5 + 0.5 * xp.tanh(0.5 * x)  # sigmoid(x), written so that it never overflows
             gx = scale * ((s - t) if pos_weight is None else (1 + (pos_weight - 1) * t) * s - pos_weight * t)
         if need_t:
-            gt = scale * (-x if pos_weight is None else (pos_weight - 1) * _softplus(-x) - x)
+            gt = scale * (-x if pos_weight is None else (1 - pos_weight) * _log_sigmoid(x) - x)
         return gx, gt, None, None, None
 
 
-def _softplus(x):
-    """log(1 + e^x), as max(x, 0) + log(1 + e^-|x|): no overflow."""
+def _log_sigmoid(x):
+    """log(sigmoid(x)) = -log(1 + e^-x), as min(x, 0) - log(1 + e^-|x|): no overflow."""
     xp = array_module(x)
-    return xp.maximum(x, 0) + xp.log1p(xp.exp(-abs(x)))
+    return xp.minimum(x, 0) - xp.log1p(xp.exp(-abs(x)))
 
 
 class NllLoss(Op):
     """-w[t] * input[t] per sample: the negative log-likelihood of the target class, from log-probabilities.
 
-    `input` arrives as rows (samples, classes) and `target` as one class index per row. The mean
-    divides by the total weight of the counted samples; `ignore_index` targets count for nothing.
+    `input` is (classes,) for one sample, (samples, classes), or (samples, classes, h, w) with a target
+    class per position; `target` holds the class indices. The mean divides by the total weight of the
+    counted samples; `ignore_index` targets count for nothing.
     """
 
     @staticmethod
     def forward(ctx, logp, target, weight, reduction, ignore_index):
         xp = array_module(logp)
-        rows = xp.arange(len(target))
+        rows = _rows(logp)  # one row of class scores per sample
+        target = target.reshape(-1)
+        samples = xp.arange(len(target))
         counted = target != ignore_index
         picked = xp.where(counted, target, 0)
-        bad = (picked < 0) | (picked >= logp.shape[1])
+        bad = (picked < 0) | (picked >= rows.shape[1])
         if bad.any():
             raise IndexError(f"Target {int(target[bad][0])} is out of bounds.")
         w = (xp.ones(len(target), logp.dtype) if weight is None else weight[picked]) * counted
-        loss = -logp[rows, picked] * w
-        ctx.save_for_backward(rows, picked, w)
+        loss = xp.where(counted, -rows[samples, picked], 0) * w  # an ignored row counts 0, even if it holds inf or nan
+        ctx.save_for_backward(samples, picked, w)
         ctx.shape, ctx.reduction, ctx.total = logp.shape, reduction, w.sum()
         if reduction == "mean":
             with np.errstate(invalid="ignore"):  # every target ignored: 0 / 0 = nan, as in PyTorch
                 return loss.sum() / ctx.total
-        return _reduce(loss, reduction)
+        if reduction == "sum":
+            return loss.sum()
+        return loss.reshape(ctx.shape[:1] + ctx.shape[2:] if len(ctx.shape) > 1 else ())
 
     @staticmethod
     def backward(ctx, g):
-        rows, picked, w = ctx.saved_tensors
-        scale = g / ctx.total if ctx.reduction == "mean" else g
-        grad = array_module(g).zeros(ctx.shape, dtype=g.dtype)
-        grad[rows, picked] = -w * scale
-        return grad, None, None, None, None
+        samples, picked, w = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):  # nothing counted: a total weight of 0
+            scale = g / ctx.total if ctx.reduction == "mean" else g.reshape(-1) if ctx.reduction == "none" else g
+        grad = array_module(g).zeros((len(picked), _classes(ctx.shape)), dtype=g.dtype)
+        grad[samples, picked] = -w * scale
+        return _unrows(grad, ctx.shape), None, None, None, None
+
+
+class NllLoss2d(NllLoss):
+    """The same, over a batch of images: (samples, classes, h, w) with a (samples, h, w) target."""
+
+    backward_name = "NllLoss2DBackward0"
+
+
+def _classes(shape: tuple) -> int:
+    return shape[1] if len(shape) > 1 else shape[0]
+
+
+def _rows(a):
+    """(samples, classes) from (classes,), (samples, classes) or (samples, classes, h, w)."""
+    samples = a.shape[0] * math.prod(a.shape[2:]) if a.ndim > 1 else 1
+    return (array_module(a).moveaxis(a, 1, -1) if a.ndim > 2 else a).reshape(samples, _classes(a.shape))
+
+
+def _unrows(rows, shape: tuple):
+    """The inverse of `_rows`: rows back to an array of `shape`."""
+    if len(shape) < 3:
+        return rows.reshape(shape)
+    return array_module(rows).moveaxis(rows.reshape(shape[:1] + shape[2:] + shape[1:2]), -1, 1)
+
+
+class _DivByCount(Op):
+    """loss / n for a number n, as PyTorch's C++ losses divide (its node is DivBackward1)."""
+
+    backward_name = "DivBackward1"
+
+    @staticmethod
+    def forward(ctx, a, n):
+        ctx.n = n
+        return a / n
+
+    @staticmethod
+    def backward(ctx, g):
+        return g / ctx.n, None
 
 
 # --- the functions ------------------------------------------------------------------------------
@@ -169,6 +213,11 @@ class NllLoss(Op):
 def _same_size(input: Tensor, target: Tensor, message: str) -> None:
     if target._data.shape != input._data.shape:
         raise ValueError(message.format(target=target.size(), input=input.size()))
+
+
+def _not_implemented(kernel: str, t: Tensor) -> NotImplementedError:
+    """PyTorch's error for a dtype its kernel has no version for."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{_torch_name(t.dtype)}\'')
 
 
 def _as(t: Tensor | None, like: Tensor) -> Tensor | None:
@@ -183,7 +232,14 @@ def mse_loss(input: Tensor, target: Tensor, *, reduction: str = "mean") -> Tenso
         warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
                       "same size.", stacklevel=2)
-    _, (x, t) = promote(input, target, floating=True)
+    try:  # PyTorch broadcasts the two first, so a 0-d tensor's dtype counts in full
+        np.broadcast_shapes(input._data.shape, target._data.shape)
+    except ValueError:
+        raise broadcast_error(input._data.shape, target._data.shape) from None
+    dt = dtypes.promote_types(input.dtype, target.dtype)
+    if not dt.is_floating_point:
+        raise _not_implemented("mse_cpu", input if not input.is_floating_point() else target)
+    x, t = (a if a.dtype is dt else a.to(dt) for a in (input, target))
     return MseLoss.apply(x, t, reduction)
 
 
@@ -195,9 +251,11 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                               "deprecated. Please ensure they have the same size.")
     if target.dtype is not input.dtype:
         raise RuntimeError(f"Found dtype {_torch_name(target.dtype)} but expected {_torch_name(input.dtype)}")
-    xp = array_module(input._data)
-    if xp.any((input._data < 0) | (input._data > 1)):
-        raise RuntimeError("all elements of input should be between 0 and 1")
+    if not input.is_floating_point():
+        raise _not_implemented("binary_cross_entropy", input)
+    for name, t in (("input", input), ("target", target)):
+        if not array_module(t._data).all((t._data >= 0) & (t._data <= 1)):  # nan fails this too, as in PyTorch
+            raise RuntimeError(f"all elements of {name} should be between 0 and 1")
     return BinaryCrossEntropy.apply(input, target, _as(weight, input), reduction)
 
 
@@ -210,67 +268,105 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     """
     _check_reduction(reduction)
     _same_size(input, target, "Target size ({target}) must be the same as input size ({input})")
-    x, t = input, target
-    if t._data.dtype != x._data.dtype or x._data.dtype.kind != "f":
-        _, (x, t) = promote(input, target, floating=True)
-    return BinaryCrossEntropyWithLogits.apply(x, t, _as(weight, x), _as(pos_weight, x), reduction)
+    if not input.is_floating_point():
+        raise _not_implemented("log_sigmoid_cpu", input)
+    if target.dtype is dtypes.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                           "`logical_xor()` operator instead.")
+    if not target.is_floating_point():
+        raise RuntimeError(f"result type {_torch_name(input.dtype)} can't be cast to the desired output type "
+                           f"{_torch_name(target.dtype)}")
+    return BinaryCrossEntropyWithLogits.apply(input, target, _as(weight, input), _as(pos_weight, input), reduction)
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100,
              reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class-index targets, from log-probabilities of shape (N, C) or (C,).
 
-    (N, C, d1, ...) inputs with (N, d1, ...) targets work too: every position is a sample.
+    (N, C, d1, ...) inputs with (N, d1, ...) targets work too: every position is a sample. The checks
+    come in PyTorch's order, so a wrong call raises what PyTorch raises.
     """
     _check_reduction(reduction)
-    if target.dtype not in (dtypes.int64, dtypes.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_name(target.dtype)}")
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
-    if input.ndim == 1 or target.ndim == 0:
-        if input.ndim != 1 or target.ndim != 0:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        return nll_loss(input.unsqueeze(0), target.unsqueeze(0), weight, ignore_index=ignore_index,
-                        reduction=reduction).reshape(())
-    if input.shape[0] != target.shape[0]:
+    if input.ndim != 1 and input.shape[0] != _batch_size(input, target):
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0]}).")
-    if target.shape != input.shape[:1] + input.shape[2:]:
-        if input.ndim == 2:
-            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        raise RuntimeError(f"Expected target size {[input.shape[0]] + list(input.shape[2:])}, "
-                           f"got {list(target.shape)}")
-    if input.ndim > 2:  # classes last, then one row per position
-        rows = input.permute(0, *range(2, input.ndim), 1)
-        loss = nll_loss(rows.reshape(-1, input.shape[1]), target.reshape(-1), weight, ignore_index=ignore_index,
+                         f"({_batch_size(input, target)}).")
+    if input.ndim not in (1, 2, 4):  # as PyTorch: viewed as (N, C, 1, positions), then as the target
+        if target.shape[1:] != input.shape[2:]:
+            raise RuntimeError(f"Expected target size {[input.shape[0]] + list(input.shape[2:])}, "
+                               f"got {list(target.shape)}")
+        flat = input.reshape(input.shape[0], input.shape[1], 1, -1) if input.numel() else \
+            input.reshape(input.shape[0], input.shape[1], 0, 0)
+        loss = nll_loss(flat, target.reshape(target.shape[0], 1, -1), weight, ignore_index=ignore_index,
                         reduction=reduction)
         return loss.reshape(target.shape) if reduction == "none" else loss
-    if weight is not None and weight.shape != (input.shape[1],):
-        raise RuntimeError(f"weight tensor should be defined either for all {input.shape[1]} classes or no classes "
-                           f"but got weight tensor of shape: {list(weight.shape)}")
-    return NllLoss.apply(input, target, _as(weight, input), reduction, ignore_index)
+    if input.ndim == 4 and target.ndim != 3:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: "
+                           f"{target.ndim}")
+    if input.ndim < 4 and target.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if target.dtype not in (dtypes.int64, dtypes.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_name(target.dtype)}")
+    if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+    classes = _classes(input.shape)
+    if weight is not None and (weight.ndim != 1 or weight.shape[0] != classes):
+        raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes but got "
+                           f"weight tensor of shape: {list(weight.shape)}")
+    if input.ndim == 4 and target.shape[1:] != input.shape[2:]:
+        raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
+    if not input.is_floating_point():
+        raise _not_implemented("nll_loss2d_forward_out_frame" if input.ndim == 4 else "nll_loss_out_frame", input)
+    if input.ndim == 4 and target.dtype is not dtypes.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_torch_name(target.dtype)}")
+    if weight is not None and weight.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {_torch_name(input.dtype)} but found {_torch_name(weight.dtype)}")
+    return (NllLoss2d if input.ndim == 4 else NllLoss).apply(input, target, weight, reduction, ignore_index)
+
+
+def _batch_size(input: Tensor, target: Tensor) -> int:
+    """The target's batch size as PyTorch reads it (a 0-d target reads as 0)."""
+    if target.ndim:
+        return target.shape[0]
+    if input.shape[0] == 0 and input.ndim == 2:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    if input.shape[0] == 0 and input.ndim != 4:
+        raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
+    return 0
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100,
                   reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Cross entropy between logits `input` (N, C) and class indices `target` (N,): nll_loss(log_softmax(input)).
 
-    A floating-point `target` of the input's shape is read as class probabilities instead.
-    `label_smoothing` is not implemented here.
+    A `target` of the input's shape is read as class probabilities instead. `label_smoothing` is not
+    implemented here.
     """
     _check_reduction(reduction)
     if label_smoothing != 0.0:
         raise NotImplementedError("tinygrad_edu's cross_entropy has no label_smoothing; PyTorch's has.")
     class_dim = 0 if input.ndim == 1 else 1
+    if target.shape != input.shape:
+        return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index=ignore_index, reduction=reduction)
+    if not target.is_floating_point():
+        raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
+                           f"{_torch_name(target.dtype)}")
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    if input.ndim == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     logp = log_softmax(input, class_dim)
-    if not (target.is_floating_point() and target.shape == input.shape):
-        return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if weight is not None:  # one weight per class, along the class dimension
         logp = logp * weight.reshape([-1] + [1] * (input.ndim - class_dim - 1))
-    loss = -(logp * target).sum(class_dim)
-    if reduction == "mean":
-        return loss.sum() / (input.numel() // input.shape[class_dim]) if input.ndim > 1 else loss
-    return loss.sum() if reduction == "sum" else loss
+    picked = logp * target
+    if reduction == "none":
+        return -picked.sum(class_dim)
+    if reduction == "sum":
+        return -picked.sum()
+    if not input.numel():  # the mean of nothing: nan, as PyTorch gives it
+        return -(picked.sum() * math.nan)
+    return _DivByCount.apply(-picked.sum(), input.numel() // input.shape[class_dim])
 
 
 # --- the modules --------------------------------------------------------------------------------

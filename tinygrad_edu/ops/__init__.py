@@ -5,14 +5,17 @@ from typing import Any
 
 from .. import dtypes
 from ..tensor import Tensor
-from . import indexing, matmul as _matmul, movement, pointwise, reductions
+from . import indexing, masks, matmul as _matmul, movement, pointwise, reductions
 from .indexing import getitem, setitem
+from .masks import masked_fill, masked_fill_, tril, triu
 from .matmul import dot, matmul, mm
 from .movement import (cat, concat, concatenate, expand, expand_as, flatten, permute, reshape, squeeze, stack,
                        swapaxes, t, transpose, unsqueeze, view)
-from .pointwise import (abs, add, bitwise_not, clamp, clip, clone, div, eq, exp, ge, gt, isfinite, isnan, le,
-                        log, logical_and, logical_not, logical_or, logical_xor, lt, maximum, minimum, mul, ne,
-                        neg, pow, relu, sigmoid, sqrt, sub, tanh, to, where)
+from .pointwise import invert
+from .pointwise import (abs, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, clip, clone, div, eq,
+                        exp, floor_divide, ge, gt, isfinite, isnan, le, log, logical_and, logical_not, logical_or,
+                        logical_xor, lt, maximum, minimum, mul, ne, neg, pow, relu, remainder, sigmoid, sqrt, sub,
+                        tanh, to, where)
 from .reductions import argmax, argmin, log_softmax, max, mean, min, softmax, sum
 
 
@@ -38,13 +41,6 @@ def _cast(dt):
     return method
 
 
-def _bool_or(logic, bitwise):
-    def method(self, other):
-        return logic(self, other) if self.dtype is dtypes.bool_ else Tensor._make(bitwise(self._data, other._data
-                                                                                            if isinstance(other, Tensor) else other))
-    return method
-
-
 _METHODS = dict(
     add=add, sub=sub, mul=mul, div=div, pow=pow, neg=neg, abs=abs, exp=exp, log=log, sqrt=sqrt, sigmoid=sigmoid,
     tanh=tanh, relu=relu, clamp=clamp, clip=clip, maximum=maximum, minimum=minimum, clone=clone, to=to,
@@ -52,15 +48,17 @@ _METHODS = dict(
     softmax=softmax, log_softmax=log_softmax, reshape=reshape, view=view, flatten=flatten, transpose=transpose,
     swapaxes=swapaxes, permute=permute, squeeze=squeeze, unsqueeze=unsqueeze, expand=expand, expand_as=expand_as,
     t=t, lt=lt, le=le, gt=gt, ge=ge, eq=eq, ne=ne, isnan=isnan, isfinite=isfinite, logical_not=logical_not,
-    logical_and=logical_and, logical_or=logical_or,
+    logical_and=logical_and, logical_or=logical_or, logical_xor=logical_xor, bitwise_and=bitwise_and,
+    bitwise_or=bitwise_or, bitwise_xor=bitwise_xor, bitwise_not=bitwise_not, floor_divide=floor_divide,
+    remainder=remainder, masked_fill=masked_fill, masked_fill_=masked_fill_, triu=triu, tril=tril,
     __add__=add, __radd__=_reflected(add), __sub__=sub, __rsub__=_reflected(sub), __mul__=mul,
     __rmul__=_reflected(mul), __truediv__=div, __rtruediv__=_reflected(div), __pow__=pow, __rpow__=_reflected(pow),
     __matmul__=matmul, __rmatmul__=_reflected(matmul), __neg__=neg, __abs__=abs,
     __getitem__=getitem, __setitem__=setitem,
     __lt__=lt, __le__=le, __gt__=gt, __ge__=ge, __eq__=_equality(eq), __ne__=_equality(ne),
-    __invert__=bitwise_not,
-    __and__=_bool_or(logical_and, lambda a, b: a & b), __or__=_bool_or(logical_or, lambda a, b: a | b),
-    __xor__=_bool_or(logical_xor, lambda a, b: a ^ b),
+    __floordiv__=floor_divide, __rfloordiv__=_reflected(floor_divide), __mod__=remainder,
+    __rmod__=_reflected(remainder), __invert__=invert, __and__=bitwise_and, __rand__=_reflected(bitwise_and),
+    __or__=bitwise_or, __ror__=_reflected(bitwise_or), __xor__=bitwise_xor, __rxor__=_reflected(bitwise_xor),
     float=_cast(dtypes.float32), double=_cast(dtypes.float64), half=_cast(dtypes.float16), long=_cast(dtypes.int64),
     int=_cast(dtypes.int32), bool=_cast(dtypes.bool_),
 )
@@ -94,5 +92,12 @@ def _type_as(self, other):
 for _name, _fn in {**_METHODS, "view_as": _view_as, "reshape_as": _view_as, "where": _where, "cpu": _cpu,
                    "cuda": _cuda, "type_as": _type_as}.items():
     setattr(Tensor, _name, _fn)
-Tensor.T = property(lambda self: permute(self, *reversed(range(self.ndim))), doc="The dimensions reversed.")
-Tensor.mT = property(lambda self: transpose(self, -2, -1), doc="The last two dimensions swapped.")
+Tensor.T = property(lambda self: permute(self, tuple(reversed(range(self.ndim)))), doc="The dimensions reversed.")
+def _mT(self):
+    """The last two dimensions swapped (matrices or batches of matrices)."""
+    if self.ndim == 1:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return transpose(self, -2, -1) if self.ndim else self  # (a 0-d tensor: itself, as PyTorch, which warns)
+
+
+Tensor.mT = property(_mT)

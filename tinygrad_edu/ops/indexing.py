@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..autograd import Op
+from .. import dtypes
+from ..autograd import Op, is_grad_enabled
 from ..backend import array_module
-from ..tensor import Tensor, same_device
+from ..tensor import NOT_RECORDED, Tensor, same_device
 
 
 def index_key(key: Any, t: Tensor) -> Any:
@@ -21,7 +22,7 @@ def index_key(key: Any, t: Tensor) -> Any:
             same_device((t, k)) if k._device.type != "cpu" or t._device.type != "cpu" else None
             if k.is_floating_point():
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            k = k._data
+            k = k._data if k._data.dtype != "uint8" else k._data.astype(bool)  # a byte tensor is a mask (legacy)
         elif isinstance(k, list):
             k = array_module(t._data).asarray(k, dtype=None if k else "int64")  # t[[]] picks nothing
             if k.dtype.kind == "f":
@@ -52,6 +53,8 @@ def _check_masks(key: list, shape: list) -> None:
             shape.insert(d, 1)
             d += 1
         elif _is_mask(k):
+            if d + k.ndim > len(shape):
+                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
             for j, n in enumerate(k.shape):
                 if d + j >= len(shape) or shape[d + j] != n:
                     raise IndexError(f"The shape of the mask {list(k.shape)} at index {j} does not match the shape "
@@ -64,7 +67,20 @@ def _check_masks(key: list, shape: list) -> None:
 
 
 def _advanced(key: tuple) -> bool:
-    return any(hasattr(k, "dtype") and k.ndim > 0 for k in key)
+    return any(hasattr(k, "dtype") and (k.ndim > 0 or k.dtype == bool) for k in key)  # (a 0-d int is an int)
+
+
+def _index_error(e: IndexError, ndim: int, key: tuple = ()) -> IndexError:
+    """NumPy's IndexError in PyTorch's words."""
+    if "too many indices" in str(e) and ndim == 0 and any(isinstance(k, slice) for k in key):
+        return IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if "too many indices" in str(e) and ndim == 0 and len(key) == 1 and isinstance(key[0], int):
+        return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+                          "C++ to convert a 0-dim tensor to a number")
+    if "too many indices" in str(e):
+        return IndexError(f"too many indices for tensor of dimension {ndim}")
+    # NumPy says "index 5 is out of bounds for axis 0", CuPy "Index 5 ...", PyTorch "index 5 ... dimension 0"
+    return IndexError(str(e).replace("axis", "dimension").replace("Index", "index", 1))
 
 
 class Index(Op):
@@ -74,10 +90,7 @@ class Index(Op):
         try:
             return a[key]
         except IndexError as e:
-            if "too many indices" in str(e):
-                raise IndexError(f"too many indices for tensor of dimension {a.ndim}") from None
-            # NumPy says "index 5 is out of bounds for axis 0", CuPy "Index 5 ...", PyTorch "index 5 ... dimension 0"
-            raise IndexError(str(e).replace("axis", "dimension").replace("Index", "index", 1)) from None
+            raise _index_error(e, a.ndim, key) from None
 
     @staticmethod
     def backward(ctx, g):
@@ -133,5 +146,55 @@ def getitem(input: Tensor, key: Any) -> Tensor:
 
 def setitem(input: Tensor, key: Any, value: Any) -> None:
     """`input[key] = value`, in place (not recorded in any graph, so refused where a graph needs `input`)."""
+    dtypes.check_fits(value, input.dtype)
+    keys = key if isinstance(key, tuple) else (key,)
+    if not isinstance(value, Tensor) and any(isinstance(k, Tensor) and k.dtype is dtypes.uint8 for k in keys):
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    parts = index_key(key, input)
+    if input.requires_grad:  # a bad index is reported before the in-place refusal, as in PyTorch
+        try:
+            input._data[parts]
+        except IndexError as e:
+            raise _index_error(e, input.ndim, parts) from None
     input._check_inplace(view=True)
-    input._data[index_key(key, input)] = input._same_device(value)
+    if isinstance(value, Tensor) and value.requires_grad and is_grad_enabled():
+        raise RuntimeError(NOT_RECORDED)
+    if any(k is input for k in keys) and (isinstance(value, Tensor) or input.dtype is not dtypes.bool_):
+        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
+                           "to a single memory location. Please clone() the tensor before performing the operation.")
+    _check_value(input, parts, value)
+    try:
+        input._data[parts] = dtypes.wrap_int(input._same_device(value), input.dtype)
+    except IndexError as e:
+        raise _index_error(e, input.ndim, parts) from None
+    except ValueError:  # NumPy's words for a value that does not broadcast
+        raise _value_shape_error(value.shape if isinstance(value, Tensor) else (), input._data[parts].shape,
+                                 _advanced(parts)) from None
+
+
+def _value_shape_error(value: tuple, target: tuple, advanced: bool) -> RuntimeError:
+    """PyTorch's words for an assigned value that does not broadcast to what the index picks."""
+    if advanced:
+        return RuntimeError(f"shape mismatch: value tensor of shape {list(value)} cannot be broadcast to indexing "
+                            f"result of shape {list(target)}")
+    if len(value) > len(target):
+        return RuntimeError(f"expand(tinygrad_edu.Tensor{{{list(value)}}}, size={list(target)}): the number of sizes "
+                            f"provided ({len(target)}) must be greater or equal to the number of dimensions in the "
+                            f"tensor ({len(value)})")
+    lead = len(target) - len(value)
+    i = next(i for i in reversed(range(len(value))) if value[i] not in (1, target[lead + i]))
+    return RuntimeError(f"The expanded size of the tensor ({target[lead + i]}) must match the existing size "
+                        f"({value[i]}) at non-singleton dimension {lead + i}.  Target sizes: {list(target)}.  "
+                        f"Tensor sizes: {list(value)}")
+
+
+def _check_value(input: Tensor, parts: tuple, value: Any) -> None:
+    """PyTorch's check of a tensor of values assigned with an index tensor (or a mask, unless the value has one
+    element): it has the destination's dtype."""
+    if not isinstance(value, Tensor) or value.dtype is input.dtype:
+        return
+    by_index = any(hasattr(k, "dtype") and k.dtype != bool for k in parts)
+    if by_index or value.numel() != 1 and any(_is_mask(k) for k in parts):
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{dtypes.scalar_type_name(input.dtype)} for the destination and "
+                           f"{dtypes.scalar_type_name(value.dtype)} for the source.")

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..autograd import Op
 from ..tensor import Tensor
+from . import fineprint
 from .pointwise import broadcast_error
 
 
@@ -88,22 +89,32 @@ def _check(a: Tensor, b: Tensor) -> None:
                        f"[{batch}, {k_b}].")
 
 
-def matmul(input: Tensor, other: Tensor) -> Tensor:
+def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The matrix product (dot product for two vectors; batched for more than 2 dimensions)."""
+    if out is not None:
+        fineprint.check_out("matmul", out, (input, other))
+        return fineprint.write_out(matmul(input, other), out, same_dtype=True)
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not {type(other).__name__}")
     a, b = input, other
+    _check(a, b)
     if a.dtype is not b.dtype:  # as in PyTorch, matmul does not promote
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAMES[a.dtype.name]} != "
                            f"{_C_NAMES[b.dtype.name]}")
-    _check(a, b)
+    if a.dtype.name == "bool":
+        raise fineprint.no_kernel("dot" if a.ndim == b.ndim == 1 else "addmm_impl_cpu_", a)
     try:
         return _BY_RANK.get((a.ndim, b.ndim), Bmm).apply(a, b)
     except ValueError:
         raise broadcast_error(tuple(a.shape[:-2]), tuple(b.shape[:-2])) from None
 
 
-mm = matmul
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    """The product of two matrices (only matrices: `matmul` takes vectors and batches too)."""
+    for name, x in (("self", input), ("mat2", mat2)):
+        if isinstance(x, Tensor) and x.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix")
+    return matmul(input, mat2, out=out)
 
 
 def dot(input: Tensor, other: Tensor) -> Tensor:

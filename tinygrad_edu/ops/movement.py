@@ -13,6 +13,7 @@ from .. import dtypes
 from ..autograd import Op
 from ..backend import array_module
 from ..tensor import Size, Tensor, _wrap_dim
+from . import fineprint
 
 
 def _shape_arg(shape: tuple) -> tuple:
@@ -161,9 +162,9 @@ def view(input: Tensor, *shape: Any) -> Tensor:
 
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dimensions start_dim..end_dim into one."""
+    s, e = _wrap_dim(start_dim, input.ndim), _wrap_dim(end_dim, input.ndim)
     if input.ndim == 0:
         return reshape(input, 1)
-    s, e = _wrap_dim(start_dim, input.ndim), _wrap_dim(end_dim, input.ndim)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
@@ -183,6 +184,8 @@ swapaxes = transpose
 
 def permute(input: Tensor, *dims: Any) -> Tensor:
     """Reorder the dimensions: the new dimension i is the old dimension dims[i]."""
+    if not dims:
+        raise fineprint.missing_sizes("permute", "dims")
     order = _shape_arg(dims)
     if len(order) != input.ndim:
         raise RuntimeError("permute(sparse_coo): number of dimensions in the tensor input does not match the length of "
@@ -207,7 +210,9 @@ def squeeze(input: Tensor, dim: int | Sequence[int] | None = None) -> Tensor:
         return Squeeze.apply(input, None)
     fn = SqueezeDim if isinstance(dim, int) else SqueezeDims
     axes = (dim,) if isinstance(dim, int) else tuple(dim)
-    axes = tuple(d for d in (_wrap_dim(a, input.ndim) for a in axes) if input.ndim and input.shape[d] == 1)
+    axes = tuple(_wrap_dim(a, input.ndim) for a in axes)
+    fineprint.unique_dims(axes)
+    axes = tuple(d for d in axes if input.ndim and input.shape[d] == 1)
     return fn.apply(input, axes)
 
 
@@ -218,6 +223,8 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
     """Broadcast to a larger shape without copying; -1 keeps a dimension's size."""
+    if not sizes:
+        raise fineprint.missing_sizes("expand", "size")
     sizes = _shape_arg(sizes)
     lead = len(sizes) - input.ndim
     if lead < 0:
@@ -252,9 +259,10 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     if not tensors:
         raise ValueError("tinygrad_edu.cat(): expected a non-empty list of Tensors")
     checked = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors
+    for i, x in enumerate(tensors):
+        if x.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     first = checked[0]
-    if first.ndim == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
     d = _wrap_dim(dim, first.ndim)
     for i, x in enumerate(checked[1:], 1):
         if x.ndim != first.ndim:
@@ -279,3 +287,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
                                f"entry 0 and {list(x.shape)} at entry {i}")
     return Stack.apply(*_same_dtype(tensors), dim=_wrap_dim(dim, tensors[0].ndim + 1))
+
+
+for _op in (View, Squeeze, Unsqueeze, Expand):  # their backward also runs on tensors (create_graph=True)
+    _op.twice_differentiable = True

@@ -6,14 +6,16 @@ each input's shape, once, for every op.
 """
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
 
 from .. import dtypes
-from ..autograd import Op
+from ..autograd import Op, is_grad_enabled
 from ..backend import array_module, as_array
 from ..tensor import Tensor, same_device
+from . import fineprint
 
 
 # --- types and broadcasting, decided once for every op ------------------------------------------
@@ -27,6 +29,8 @@ def promote(*operands: Any, floating: bool = False) -> tuple[dtypes.dtype, list]
     dt = _shared_float_dtype(operands)
     if dt is not None:  # the usual case in training: nothing to convert, decided quickly
         return dt, list(operands)
+    if any(isinstance(x, np.ndarray) for x in operands):  # `tensor + array`: the array is a tensor (as in PyTorch)
+        operands = [Tensor._make(x) if isinstance(x, np.ndarray) else x for x in operands]
     dt = dtypes.result_type(*operands)
     if floating and not dt.is_floating_point:
         dt = dtypes.default_float
@@ -37,7 +41,7 @@ def promote(*operands: Any, floating: bool = False) -> tuple[dtypes.dtype, list]
         elif isinstance(x, np.generic):
             out.append(x.item())
         elif isinstance(x, (int, float, bool)):
-            out.append(x)
+            out.append(dtypes.wrap_int(x, dt))
         else:
             raise TypeError(f"unsupported operand type: expected a Tensor or a number, got {type(x).__name__}")
     return dt, out
@@ -60,6 +64,14 @@ def _shared_float_dtype(operands: tuple) -> dtypes.dtype | None:
     return dtypes._FROM_NUMPY[found] if found is not None and found.kind == "f" else None
 
 
+def select(cond: Any, a: Any, b: Any) -> Any:
+    """`a` where `cond`, else `b`: how a backward drops the gradient of masked elements (multiplying by a
+    0/1 mask would turn an infinite gradient into nan). On arrays, or on tensors for a grad of a grad."""
+    if isinstance(cond, Tensor) or isinstance(a, Tensor) or isinstance(b, Tensor):
+        return where(cond, a, b)
+    return array_module(cond).where(cond, a, b)
+
+
 def quietly() -> np.errstate:
     """A `with` block in which NumPy computes log(0) = -inf, 1 / 0 = inf, 0 / 0 = nan and overflows to inf
     without a RuntimeWarning, as PyTorch does. (It costs about 1 us, so only the ops that can hit these use it.)"""
@@ -69,6 +81,12 @@ def quietly() -> np.errstate:
 def broadcast_error(*shapes: tuple) -> RuntimeError:
     """PyTorch's message for shapes that cannot broadcast, with both shapes named."""
     a, b = shapes[0], shapes[1]
+    for s in shapes[1:]:  # (three shapes, for `where`: the first pair that fails)
+        try:
+            a, b = np.broadcast_shapes(a, s), s
+        except ValueError:
+            b = s
+            break
     for i in range(1, max(len(a), len(b)) + 1):
         x = a[-i] if i <= len(a) else 1
         y = b[-i] if i <= len(b) else 1
@@ -162,6 +180,12 @@ class Div(Op):
             return (g / b if need_a else None), (-g * a / (b * b) if need_b else None)
 
 
+class Rdiv(Div):
+    """`number / tensor`: PyTorch records it as a multiplication by the reciprocal."""
+
+    backward_name = "MulBackward0"
+
+
 class Pow(Op):
     """x ** y for two tensors (or a number raised to a tensor)."""
 
@@ -178,10 +202,9 @@ class Pow(Op):
     def backward(ctx, g):
         a, b, y = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        xp = array_module(g)
         with quietly():
-            ga = g * b * a ** (b - 1) if need_a else None
-            gb = g * y * xp.log(xp.where(a > 0, a, 1)) if need_b else None  # d/db a**b = a**b log a (0 where a <= 0)
+            ga = select(b == 0, 0, g * b * a ** (b - 1)) if need_a else None  # b a**(b-1); 0 where b = 0
+            gb = select((a == 0) & (b >= 0), 0, g * y * array_module(g).log(a)) if need_b else None  # a**b log a
         return ga, gb
 
 
@@ -203,11 +226,59 @@ class PowScalar(Op):
 
     @staticmethod
     def backward(ctx, g):
+        if ctx.p == 0:  # x**0 is constant: 0 everywhere, at x = 0 too (where 0 * x**-1 would be nan)
+            return g * 0, None
         a, = ctx.saved_tensors
         with quietly():
             return g * ctx.p * a ** (ctx.p - 1), None
 
     backward_name = "PowBackward0"
+
+
+class FloorDivide(Op):
+    """a // b. Its gradient is 0 almost everywhere; PyTorch does not define it, and neither does this."""
+
+    backward_name = "NotImplemented"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return array_module(a if hasattr(a, "shape") else b).floor_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+
+class Rremainder(FloorDivide):
+    """`number % tensor`: its gradient is not defined (in PyTorch either)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        return array_module(b).remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::remainder is not implemented")
+
+
+class Remainder(Op):
+    """a % b = a - b * floor(a / b), with the sign of b."""
+
+    backward_name = "RemainderBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return array_module(a if hasattr(a, "shape") else b).remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return g, -g * array_module(g).floor_divide(a, b)
+
+
+class RemainderScalar(Remainder):
+    backward_name = "RemainderBackward0"
 
 
 class Neg(Op):
@@ -229,7 +300,7 @@ class Abs(Op):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        return g * array_module(a).sign(a)
+        return select(a == a, g * array_module(a).sign(a), 0)  # (0 at nan, as in PyTorch)
 
 
 # --- math functions and activations -------------------------------------------------------------
@@ -315,7 +386,7 @@ class Relu(Op):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return g * (y > 0)
+        return select(y <= 0, 0, g)  # (nan passes its gradient through, as in PyTorch)
 
 
 class Clamp(Op):
@@ -338,7 +409,7 @@ class Clamp(Op):
             keep = a >= ctx.lo
         if ctx.hi is not None:
             keep = keep & (a <= ctx.hi)
-        return g * keep, None, None
+        return select(keep, g, 0), None, None
 
 
 class Maximum(Op):
@@ -352,8 +423,8 @@ class Maximum(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        share = (a > b) + 0.5 * (a == b)
-        return g * share.astype(g.dtype), g * (1 - share).astype(g.dtype)
+        both = select(a == b, g / 2, g)  # a tie shares the gradient; a nan passes it to both
+        return select(a < b, 0, both), select(a > b, 0, both)
 
 
 class Minimum(Op):
@@ -365,8 +436,8 @@ class Minimum(Op):
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        share = (a < b) + 0.5 * (a == b)
-        return g * share.astype(g.dtype), g * (1 - share).astype(g.dtype)
+        both = select(a == b, g / 2, g)
+        return select(a > b, 0, both), select(a < b, 0, both)
 
 
 class Where(Op):
@@ -379,7 +450,7 @@ class Where(Op):
     def backward(ctx, g):
         cond, = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad[1:]
-        return None, (g * cond if need_a else None), (g * ~cond if need_b else None)
+        return None, (select(cond, g, 0) if need_a else None), (select(cond, 0, g) if need_b else None)
 
 
 # --- copies and casts ---------------------------------------------------------------------------
@@ -411,41 +482,101 @@ class Clone(Op):
 
 # --- the public forms ---------------------------------------------------------------------------
 
-def _scaled(other: Any, alpha: float) -> Any:
-    return mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+def _scaled(input: Any, other: Any, alpha: Any) -> Any:
+    if type(alpha) is int and alpha == 1:  # the default, checked fast
+        return other
+    fineprint.check_alpha(alpha, input, other)
+    if not isinstance(other, Tensor) or alpha == 1:
+        return other if alpha == 1 else other * alpha
+    dt = dtypes.result_type(input, other)
+    if dt is dtypes.bool_:  # bools: alpha * other is other, or all False
+        return other & builtins.bool(alpha)
+    return mul(other.to(dt), alpha)  # alpha * other in the result's dtype
 
 
-def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+def _with_out(name: str, fn: Any, input: Any, other: Any, out: Tensor | None, **kwargs: Any) -> Tensor:
+    """`fn(input, other)`, stored in `out` when one is given (PyTorch's out= variants)."""
+    fineprint.check_out(name, out, (input, other))
+    return fineprint.write_out(fn(input, other, **kwargs), out, (input, other))
+
+
+def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
     """input + alpha * other, broadcasting."""
-    return binary(Add, input, other if alpha == 1 else _scaled(other, alpha))
+    if out is not None:
+        return _with_out("add", add, input, other, out, alpha=alpha)
+    return binary(Add, input, _scaled(input, other, alpha))
 
 
-def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) -> Tensor:
     """input - alpha * other, broadcasting."""
-    return binary(Sub if isinstance(input, Tensor) else Rsub, input, other if alpha == 1 else _scaled(other, alpha))
+    if out is not None:
+        return _with_out("sub", sub, input, other, out, alpha=alpha)
+    fineprint.check_bool_sub(input, other)
+    return binary(Sub if isinstance(input, Tensor) else Rsub, input, _scaled(input, other, alpha))
 
 
-def mul(input: Any, other: Any) -> Tensor:
+def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
     """input * other, elementwise, broadcasting."""
+    if out is not None:
+        return _with_out("mul", mul, input, other, out)
     return binary(Mul, input, other)
 
 
-def div(input: Any, other: Any) -> Tensor:
+def div(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
     """input / other, elementwise, always true division (integers give floats)."""
-    return binary(Div, input, other, floating=True)
+    if out is not None:
+        return _with_out("div", div, input, other, out)
+    return binary(Div if isinstance(input, Tensor) else Rdiv, input, other, floating=True)
 
 
 def pow(input: Any, exponent: Any) -> Tensor:
     """input ** exponent, elementwise."""
+    dt, (x, p) = promote(input, exponent)
+    if not dt.is_floating_point:
+        return _int_pow(x, p if isinstance(p, Tensor) else exponent, dt)
+    if isinstance(exponent, Tensor):
+        return binary(Pow if isinstance(input, Tensor) else Rpow, x, p)
+    return PowScalar.apply(x, p)
+
+
+def _int_pow(base: Any, exponent: Any, dt: dtypes.dtype) -> Tensor:
+    """Integer (and bool) powers, which have no gradient: a negative exponent gives 0 (or +-1 for a base of +-1)."""
+    if isinstance(exponent, Tensor) and dt is dtypes.bool_:
+        raise fineprint.no_kernel("pow", dt)
+    if not isinstance(exponent, Tensor):
+        if exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return Tensor._make(as_array(base._data ** dtypes.wrap_int(exponent, dt)).astype(dt.np, copy=False), base._device)
+    xp = array_module(exponent._data)
+    a = base._data if isinstance(base, Tensor) else xp.asarray(base, dtype=dt.np)
+    e = exponent._data
     try:
-        if isinstance(exponent, Tensor):
-            return binary(Pow if isinstance(input, Tensor) else Rpow, input, exponent)
-        _, (x, p) = promote(input, exponent)
-        return PowScalar.apply(x, p)
-    except ValueError as e:  # NumPy's words for integers to negative powers are PyTorch's, as a ValueError
-        if "negative integer powers" in str(e):
-            raise RuntimeError(str(e)) from None
-        raise
+        y = a ** xp.where(e < 0, 0, e)
+    except ValueError:
+        raise broadcast_error(_shape(base), _shape(exponent)) from None
+    odd = (e % 2).astype(bool)
+    y = xp.where(e >= 0, y, xp.where(a == 1, 1, xp.where(a == -1, xp.where(odd, -1, 1), 0)))
+    return Tensor._make(as_array(y).astype(dt.np, copy=False), exponent._device)
+
+
+def floor_divide(input: Any, other: Any) -> Tensor:
+    """input // other, elementwise: the quotient rounded down (not differentiable)."""
+    return _integer_division(FloorDivide, input, other)
+
+
+def remainder(input: Any, other: Any) -> Tensor:
+    """input % other, elementwise, with the sign of `other` (as Python's %)."""
+    fn = Remainder if isinstance(other, Tensor) else RemainderScalar
+    return _integer_division(fn if isinstance(input, Tensor) else Rremainder, input, other)
+
+
+def _integer_division(fn: type, input: Any, other: Any) -> Tensor:
+    dt, (a, b) = promote(input, other)
+    fineprint.check_broadcast(_shape(a), _shape(b))
+    if dt is dtypes.bool_:
+        raise fineprint.no_kernel("div_floor_cpu" if fn is FloorDivide else "remainder_cpu", a if isinstance(a, Tensor) else b)
+    fineprint.check_int_divisor(a, b, dt)
+    return binary(fn, a, b)
 
 
 def neg(input: Tensor) -> Tensor:
@@ -459,6 +590,7 @@ def neg(input: Tensor) -> Tensor:
 
 def abs(input: Tensor) -> Tensor:  # noqa: A001 (shadows the builtin on purpose: torch.abs)
     """|input|, elementwise."""
+    fineprint.refuse_dtype("abs_cpu", input, dtypes.bool_)
     return Abs.apply(input)
 
 
@@ -489,6 +621,8 @@ def tanh(input: Tensor) -> Tensor:
 
 def relu(input: Tensor) -> Tensor:
     """max(input, 0), elementwise."""
+    if input.dtype is dtypes.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
     return Relu.apply(input)
 
 
@@ -496,8 +630,13 @@ def clamp(input: Tensor, min: float | None = None, max: float | None = None) -> 
     """Limit every element to [min, max] (either bound may be None)."""
     if min is None and max is None:
         raise RuntimeError("tinygrad_edu.clamp: At least one of 'min' or 'max' must not be None")
-    _, (x, *_) = promote(input, *(v for v in (min, max) if v is not None))
-    return Clamp.apply(x, min, max)
+    dt, (x, *_) = promote(input, *(v for v in (min, max) if v is not None))
+    if dt is dtypes.bool_:
+        raise fineprint.no_kernel("clamp_scalar_cpu" if min is not None and max is not None else
+                                  "clamp_min_scalar_cpu" if max is None else "clamp_max_scalar_cpu", input)
+    for v in (min, max):
+        dtypes.check_fits(v, dt)
+    return Clamp.apply(x, *(None if v is None else dtypes.wrap_int(v, dt) for v in (min, max)))
 
 
 clip = clamp
@@ -505,11 +644,13 @@ clip = clamp
 
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """The larger of two tensors, elementwise."""
+    fineprint.require_tensor("maximum", other)
     return binary(Maximum, input, other)
 
 
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """The smaller of two tensors, elementwise."""
+    fineprint.require_tensor("minimum", other)
     return binary(Minimum, input, other)
 
 
@@ -520,6 +661,8 @@ def where(condition: Tensor, input: Any, other: Any) -> Tensor:
             if isinstance(condition, Tensor) else ""
         raise RuntimeError("where expected condition to be a boolean tensor" + got)
     dt, (a, b) = promote(input, other)
+    for v in (input, other):
+        dtypes.check_fits(v, dt)
     try:
         out = Where.apply(condition, a, b)
     except ValueError:
@@ -554,15 +697,39 @@ lt, le, gt, ge, eq, ne = (_compare(n, u) for n, u in (("lt", "less"), ("le", "le
 
 
 def _logic(op: str):
-    def logic(input: Tensor, other: Any) -> Tensor:
-        o = other._data if isinstance(other, Tensor) else other
-        same_device([t for t in (input, other) if isinstance(t, Tensor)])
-        return Tensor._make(as_array(getattr(array_module(input._data), op)(input._data, o)))
+    def logic(input: Tensor, other: Tensor) -> Tensor:
+        fineprint.require_tensor(op, other)
+        same_device((input, other))
+        try:
+            return Tensor._make(as_array(getattr(array_module(input._data), op)(input._data, other._data)))
+        except ValueError:
+            raise broadcast_error(input.shape, other.shape) from None
     logic.__name__ = op
+    logic.__doc__ = f"Elementwise `{op.replace('_', ' ')}` of the truth of each element: a bool tensor."
     return logic
 
 
 logical_and, logical_or, logical_xor = _logic("logical_and"), _logic("logical_or"), _logic("logical_xor")
+
+
+def _bitwise(op: str):
+    def bitwise(input: Any, other: Any) -> Tensor:
+        dt, operands = promote(input, other)
+        if dt.is_floating_point:
+            fineprint.check_broadcast(_shape(input), _shape(other))
+            raise fineprint.no_kernel(f"{op}_cpu", dt)
+        arrays = [x._data if isinstance(x, Tensor) else x for x in operands]
+        try:
+            return Tensor._make(as_array(getattr(array_module(arrays[0] if isinstance(operands[0], Tensor) else
+                                                             arrays[1]), op)(*arrays)))
+        except ValueError:
+            raise broadcast_error(*(_shape(x) for x in operands)) from None
+    bitwise.__name__ = op
+    bitwise.__doc__ = f"Elementwise `{op.replace('_', ' ')}` of integers (logical for bools); `&`, `|`, `^`."
+    return bitwise
+
+
+bitwise_and, bitwise_or, bitwise_xor = _bitwise("bitwise_and"), _bitwise("bitwise_or"), _bitwise("bitwise_xor")
 
 
 def logical_not(input: Tensor) -> Tensor:
@@ -571,10 +738,17 @@ def logical_not(input: Tensor) -> Tensor:
 
 
 def bitwise_not(input: Tensor) -> Tensor:
-    """~input: logical not for bool tensors, bitwise not for integers."""
+    """Logical not for bool tensors, bitwise not for integers."""
+    if input.is_floating_point():
+        raise fineprint.no_kernel("bitwise_not_cpu", input)
+    return Tensor._make(~input._data)
+
+
+def invert(input: Tensor) -> Tensor:
+    """`~input`: `bitwise_not`."""
     if input.is_floating_point():
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
-    return Tensor._make(~input._data)
+    return bitwise_not(input)
 
 
 def isnan(input: Tensor) -> Tensor:
@@ -611,4 +785,12 @@ def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     dt = input.dtype if dt is None else dtypes.check(dt)
     if dev == input.device and dt is input.dtype:
         return input
+    if not dt.is_floating_point:  # no gradient flows to an integer or bool copy
+        input = input.detach()
     return ToCopy.apply(input, dt, dev)
+
+
+# Ops whose backward uses only operators on `g` and on saved inputs or outputs: run on tensors, it records
+# a graph, so autograd.grad(..., create_graph=True) can differentiate it again (see autograd's docstring).
+for _op in (Add, Sub, Rsub, Mul, Div, PowScalar, Neg, Exp, Log, Sqrt, Sigmoid, Tanh, Relu):
+    _op.twice_differentiable = True

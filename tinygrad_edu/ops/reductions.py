@@ -8,9 +8,10 @@ from collections import namedtuple
 from typing import Any, Sequence
 
 from .. import dtypes
-from ..autograd import Op
+from ..autograd import Op, is_grad_enabled
 from ..backend import array_module, as_array
 from ..tensor import Tensor, _wrap_dim
+from . import fineprint
 from .pointwise import maximum, minimum
 
 
@@ -21,6 +22,7 @@ def dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
     if isinstance(dim, int):
         dim = (dim,)
     axes = tuple(_wrap_dim(d, ndim) for d in dim)
+    fineprint.unique_dims(axes)
     if not axes:
         return None
     return axes if ndim else ()  # a 0-d tensor takes dim 0 or -1, and has nothing to reduce
@@ -34,8 +36,9 @@ def _kept_shape(shape: tuple, axes: tuple[int, ...] | None) -> tuple:
 
 
 def _spread(g: Any, shape: tuple, axes: tuple[int, ...] | None) -> Any:
-    """The gradient of a reduction's output, broadcast back over the input's shape."""
-    return array_module(g).broadcast_to(g.reshape(_kept_shape(shape, axes)), shape)
+    """The gradient of a reduction's output, broadcast back over the input's shape (a tensor under create_graph)."""
+    g = g.reshape(_kept_shape(shape, axes))
+    return g.expand(shape) if isinstance(g, Tensor) else array_module(g).broadcast_to(g, shape)
 
 
 _torch_name = dtypes.scalar_type_name  # (the nn layer imports it under this name)
@@ -60,9 +63,9 @@ class Mean(Op):
     @staticmethod
     def forward(ctx, a, axes, keepdim):
         ctx.shape, ctx.axes = a.shape, axes
-        y = a.mean(axis=axes, keepdims=keepdim)
-        ctx.count = a.size // (y.size or 1)  # not max(): this module defines its own
-        return y
+        total = a.sum(axis=axes, keepdims=keepdim)
+        ctx.count = a.size // (total.size or 1)  # not max(): this module defines its own
+        return total / ctx.count  # (NumPy's mean would warn about an empty tensor; PyTorch says nan)
 
     @staticmethod
     def backward(ctx, g):
@@ -87,7 +90,7 @@ class MaxAll(Op):
     @staticmethod
     def backward(ctx, g):
         a, y = ctx.saved_tensors
-        hit = a == y
+        hit = (a == y) | ((a != a) & (y != y))  # the elements equal to the result (the nans, if it is nan)
         return g * hit / hit.sum(), None
 
 
@@ -125,11 +128,16 @@ class MinAll(MaxAll):
     backward_name = "MinBackward1"
 
 
+def _max(a: Any, dim: int) -> Any:
+    """The largest element along `dim` (kept), the shift that keeps exp() from overflowing; none if it is empty."""
+    return a.max(axis=dim, keepdims=True) if a.size else a.sum(axis=dim, keepdims=True)
+
+
 class Softmax(Op):
     @staticmethod
     def forward(ctx, a, dim):
         xp = array_module(a)
-        e = xp.exp(a - a.max(axis=dim, keepdims=True))
+        e = xp.exp(a - _max(a, dim))
         y = e / e.sum(axis=dim, keepdims=True)
         ctx.save_for_backward(y)
         ctx.dim = dim
@@ -145,7 +153,7 @@ class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, a, dim):
         xp = array_module(a)
-        shifted = a - a.max(axis=dim, keepdims=True)
+        shifted = a - _max(a, dim)
         y = shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))
         ctx.save_for_backward(y)
         ctx.dim = dim
@@ -165,7 +173,9 @@ def sum(input: Tensor, dim: int | Sequence[int] | None = None, keepdim: bool = F
     axes = dims(dim, input.ndim)
     if dtype is None and not input.is_floating_point():
         dtype = dtypes.int64
-    np_dtype = None if dtype is None else dtypes.check(dtype).np
+    if dtype is not None and not dtypes.check(dtype).is_floating_point and input.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"Autograd not support dtype: {_torch_name(dtype)}")
+    np_dtype = None if dtype is None else dtype.np
     return (Sum if axes is None else SumDim).apply(input, axes, keepdim, np_dtype)
 
 
@@ -192,13 +202,14 @@ for _t in (return_types_max, return_types_min):
 def _extreme(input: Tensor, dim: Any, keepdim: bool, largest: bool):
     if isinstance(dim, Tensor):
         return (maximum if largest else minimum)(input, dim)
-    if input.numel() == 0:
+    if dim is None and input.numel() == 0:
         name = "max" if largest else "min"
         raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
                            "reduction dim with the 'dim' argument.")
     if dim is None:
         return (MaxAll if largest else MinAll).apply(input, largest)
     d = _wrap_dim(dim, input.ndim)
+    _check_nonempty("max" if largest else "min", input, d)
     xp = array_module(input._data)
     index = as_array((xp.argmax if largest else xp.argmin)(input._data, axis=d)) if input.ndim else xp.asarray(0)
     values = (MaxDim if largest else MinDim).apply(input, index, d, keepdim)
@@ -218,7 +229,19 @@ def min(input: Tensor, dim: int | Tensor | None = None, keepdim: bool = False):
     return _extreme(input, dim, keepdim, False)
 
 
+def _check_nonempty(name: str, input: Tensor, d: int) -> None:
+    if input.ndim and input.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
 def _arg(input: Tensor, dim: int | None, keepdim: bool, largest: bool) -> Tensor:
+    name = "argmax" if largest else "argmin"
+    if input.dtype is dtypes.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
+    if dim is None and input.numel() == 0:
+        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+    if dim is not None:
+        _check_nonempty(name, input, _wrap_dim(dim, input.ndim))
     xp = array_module(input._data)
     find = xp.argmax if largest else xp.argmin
     if dim is None:
@@ -242,22 +265,32 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
     return _arg(input, dim, keepdim, False)
 
 
-def _float(input: Tensor, dtype: dtypes.dtype | None) -> Tensor:
+def _float(input: Tensor, dim: int, dtype: dtypes.dtype | None, name: str) -> Tensor:
+    """The input of a softmax: cast to `dtype` if given; PyTorch has no kernel for integers."""
+    d = _wrap_dim(dim, input.ndim)
     if dtype is not None:
-        return input.to(dtype)
-    return input if input.is_floating_point() else input.to(dtypes.default_float)
+        input = input.to(dtype)
+    if not input.is_floating_point() and input.numel():
+        last = "lastdim_" if input.ndim == 0 or d == input.ndim - 1 else ""
+        raise fineprint.no_kernel(f"{name}_{last}kernel_impl", input)
+    return input
 
 
 def softmax(input: Tensor, dim: int, dtype: dtypes.dtype | None = None) -> Tensor:
-    """exp(x) / sum(exp(x)) along `dim`: turns scores into probabilities that sum to 1.
-
-    Integer input is taken as float32 (PyTorch refuses it).
-    """
-    x = _float(input, dtype)
+    """exp(x) / sum(exp(x)) along `dim`: turns scores into probabilities that sum to 1."""
+    x = _float(input, dim, dtype, "softmax")
+    if not x.is_floating_point():  # (empty: nothing to compute)
+        return Tensor._make(x._data.copy(), x._device)
     return Softmax.apply(x, _wrap_dim(dim, x.ndim))
 
 
 def log_softmax(input: Tensor, dim: int, dtype: dtypes.dtype | None = None) -> Tensor:
     """log(softmax(x)) along `dim`, computed without overflow."""
-    x = _float(input, dtype)
+    x = _float(input, dim, dtype, "log_softmax")
+    if not x.is_floating_point():  # (empty: nothing to compute)
+        return Tensor._make(x._data.copy(), x._device)
     return LogSoftmax.apply(x, _wrap_dim(dim, x.ndim))
+
+
+for _op in (Sum, Mean):  # their backward also runs on tensors (autograd.grad(..., create_graph=True))
+    _op.twice_differentiable = True

@@ -6,8 +6,8 @@
 
 A batch stacks the samples field by field, as PyTorch's `default_collate` does. For a
 `TensorDataset` the loader skips the per-sample work: it indexes each tensor once with the batch's
-indices. Shuffling draws from tinygrad_edu's default generator (or `generator`), so `tg.manual_seed`
-makes the order repeat.
+indices. Shuffling draws from tinygrad_edu's default generator (or `generator`) as PyTorch's
+`RandomSampler` does, so after the same seed the batches come in PyTorch's order.
 """
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, random as _random
 from ..backend import array_module
-from ..creation import Generator, default_generator, from_numpy, tensor
+from ..creation import Generator, from_numpy, randint, randperm, tensor
 from ..ops import stack
 from ..tensor import Tensor
 
@@ -70,9 +70,66 @@ def random_split(dataset: Dataset, lengths: Sequence[float], generator: Generato
         lengths = counts
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    order = (generator or default_generator).rng.permutation(n)
-    ends = np.cumsum(lengths)
+    order = randperm(n, generator=generator).tolist()
+    ends = np.cumsum(lengths).tolist()
     return [Subset(dataset, order[end - k:end]) for k, end in zip(lengths, ends)]
+
+
+def _draw_seed(generator: Generator | None) -> int:
+    """A seed drawn as PyTorch draws one: `torch.empty((), dtype=torch.int64).random_(generator=...)`."""
+    return int(_random.full_range_integers(_random._generator(generator), 1, np.int64)[0])
+
+
+class SequentialSampler:
+    """The indices 0, 1, ..., len(data_source) - 1, in order."""
+
+    def __init__(self, data_source: Sequence) -> None:
+        self.data_source = data_source
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self.data_source)))
+
+    def __len__(self) -> int:
+        return len(self.data_source)
+
+
+class RandomSampler:
+    """The indices of `data_source` in a random order, a new one each pass; PyTorch's, draw for draw.
+
+    Without a `generator` each pass first draws a seed from the default generator and shuffles with a
+    new generator made from it, as PyTorch does. With `replacement`, indices are drawn 32 at a time.
+    """
+
+    def __init__(self, data_source: Sequence, replacement: bool = False, num_samples: int | None = None,
+                 generator: Generator | None = None) -> None:
+        self.data_source, self.replacement, self._num_samples = data_source, replacement, num_samples
+        self.generator = generator
+        if not isinstance(replacement, bool):
+            raise TypeError(f"replacement should be a boolean value, but got replacement={replacement}")
+        if not isinstance(self.num_samples, int) or self.num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got num_samples={self.num_samples}")
+
+    @property
+    def num_samples(self) -> int:
+        return len(self.data_source) if self._num_samples is None else self._num_samples
+
+    def __iter__(self) -> Iterator[int]:
+        n = len(self.data_source)
+        generator = self.generator or Generator().manual_seed(_draw_seed(None))
+        if self.replacement:
+            for _ in range(self.num_samples // 32):
+                yield from randint(0, n, (32,), generator=generator).tolist()
+            yield from randint(0, n, (self.num_samples % 32,), generator=generator).tolist()
+        else:
+            for _ in range(self.num_samples // n):
+                yield from randperm(n, generator=generator).tolist()
+            if self.num_samples % n:
+                yield from randperm(n, generator=generator).tolist()[:self.num_samples % n]
+            else:   # PyTorch draws one more permutation and keeps none of it: move the stream on as far
+                generator.random32(n - 1)
+
+    def __len__(self) -> int:
+        return self.num_samples
 
 
 def default_collate(batch: list) -> Any:
@@ -106,33 +163,73 @@ def default_collate(batch: list) -> Any:
                     f"found {type(elem)}")
 
 
+def default_convert(sample: Any) -> Any:
+    """One sample as `DataLoader(batch_size=None)` serves it: NumPy arrays become tensors, tuples lists."""
+    if isinstance(sample, np.ndarray):
+        return from_numpy(sample)
+    if isinstance(sample, np.generic):
+        return from_numpy(np.array(sample))
+    if isinstance(sample, Mapping):
+        return {key: default_convert(value) for key, value in sample.items()}
+    if isinstance(sample, tuple) and hasattr(sample, "_fields"):  # a namedtuple keeps its type
+        return type(sample)(*(default_convert(field) for field in sample))
+    if isinstance(sample, Sequence) and not isinstance(sample, (str, bytes)):
+        return [default_convert(field) for field in sample]
+    return sample
+
+
 class DataLoader:
     """Batches of samples from `dataset`, in order or shuffled anew each epoch.
 
     `len(loader)` is the number of batches; `drop_last` leaves out a last batch that would be smaller
-    than `batch_size`. Samples are loaded in this process (`num_workers` is accepted and ignored).
+    than `batch_size`. `batch_size=None` serves samples one by one, unbatched. Samples are loaded in this
+    process (`num_workers` is accepted and ignored).
     """
 
-    def __init__(self, dataset: Dataset, batch_size: int = 1, shuffle: bool | None = None, *,
-                 collate_fn: Callable[[list], Any] | None = None, drop_last: bool = False,
+    def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Any = None, *, collate_fn: Callable[[list], Any] | None = None, drop_last: bool = False,
                  generator: Generator | None = None, num_workers: int = 0) -> None:
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size <= 0:
+        if batch_size is None and drop_last:
+            raise ValueError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last")
+        if batch_size is not None and (not isinstance(batch_size, int) or isinstance(batch_size, bool)
+                                       or batch_size <= 0):
             raise ValueError(f"batch_size should be a positive integer value, but got batch_size={batch_size}")
         if num_workers < 0:
             raise ValueError("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.")
         self.dataset, self.batch_size, self.shuffle = dataset, batch_size, bool(shuffle)
         self.collate_fn, self.drop_last, self.generator = collate_fn, drop_last, generator
+        if sampler is not None and shuffle:
+            raise ValueError("sampler option is mutually exclusive with shuffle")
+        if sampler is None:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        self.sampler = sampler
 
     def __len__(self) -> int:
         n = len(self.dataset)
+        if self.batch_size is None:
+            return n
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
     def __iter__(self) -> Iterator[Any]:
-        n = len(self.dataset)
-        order = (self.generator or default_generator).rng.permutation(n) if self.shuffle else np.arange(n)
-        end = n - n % self.batch_size if self.drop_last else n
-        for start in range(0, end, self.batch_size):
-            yield self._fetch(order[start:start + self.batch_size])
+        indices = iter(self.sampler)  # lazy: a shuffle draws its order when the first batch is asked for
+        # Like PyTorch, each pass first draws a seed for worker processes (unused here, but it moves the
+        # generator on, so the numbers drawn after it stay PyTorch's).
+        self._base_seed = _draw_seed(self.generator)
+        return self._batches(indices)
+
+    def _batches(self, indices: Iterator[int]) -> Iterator[Any]:
+        if self.batch_size is None:  # no batches: each sample as it is (its NumPy arrays made tensors)
+            for i in indices:
+                yield (self.collate_fn or default_convert)(self.dataset[int(i)])
+            return
+        batch = []
+        for i in indices:
+            batch.append(i)
+            if len(batch) == self.batch_size:
+                yield self._fetch(np.array(batch))
+                batch = []
+        if batch and not self.drop_last:
+            yield self._fetch(np.array(batch))
 
     def _fetch(self, indices: np.ndarray) -> Any:
         """The batch of the samples at `indices`."""

@@ -1,0 +1,683 @@
+"""A differential fuzzer: random programs of 1 to 6 ops, run on tinygrad_edu and on PyTorch, compared op by op.
+
+A program is Python source (one statement per op) that names its library `lib` and `nn.functional` `F`, so the
+same text runs on both libraries and a divergence prints as a reproduction anyone can paste:
+
+    python -m tests.fuzzer 5000 7        # 5,000 programs from seed 7 (`make fuzz N=5000 SEED=7`)
+
+After every statement the result is compared (value, dtype, shape, requires_grad, grad_fn name, or the kind of
+exception raised), and at the end the leaves' gradients for a random output gradient. A NumPy warning on the
+tinygrad_edu side where PyTorch is silent is a divergence too. The registry `OPS` says how to call every public op;
+`NOT_FUZZED` lists, with a reason, the public names that are not ops; `tests/test_fuzz.py` checks that every public
+name is in one of the two, so a new op cannot escape the fuzzer.
+"""
+from __future__ import annotations
+
+import math
+import re
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import numpy as np
+
+import tinygrad_edu as tg
+
+# --- the registry -------------------------------------------------------------------------------
+# A form is a template. Placeholders: {a} {c} tensors from the program; {b} a second operand (a tensor that
+# broadcasts with {a}, or a Python scalar); {B} a tensor only; {s} a Python scalar; {dim} {dim2} a dimension of {a};
+# {kd} keepdim; {shape} a shape with {a}'s number of elements; {perm} a permutation of {a}'s dims; {eshape} a shape
+# {a} expands to; {key} an index; {val} a value to assign; {dt} a dtype; {mask} a bool tensor shaped like {a}.
+
+
+@dataclass
+class OpInfo:
+    name: str                    # the public name this entry covers (a function, a method or a dunder)
+    forms: list[str]             # how to call it (the same text on both libraries)
+    dtypes: str = "any"          # which dtypes its inputs mostly have: "float", "int", "bool", "any"
+    grad: bool = True            # differentiable (then its inputs often require grad)
+    also: tuple[str, ...] = ()   # other public names the forms exercise
+
+
+def _unary(name: str, *, fn=True, method=True, F=False, extra: tuple[str, ...] = (), dtypes="float", grad=True):
+    forms = ([f"lib.{name}({{a}})"] if fn else []) + ([f"{{a}}.{name}()"] if method else []) + \
+            ([f"F.{name}({{a}})"] if F else []) + list(extra)
+    return OpInfo(name, forms, dtypes, grad)
+
+
+def _binary(name: str, op: str | None, *, iop: str | None = None, method=True, dtypes="any", grad=True,
+            also: tuple[str, ...] = ()):
+    forms = [f"lib.{name}({{a}}, {{b}})"] + ([f"{{a}}.{name}({{b}})"] if method else [])
+    if op:
+        forms += [f"{{a}} {op} {{b}}", f"{{s}} {op} {{a}}"]
+    if iop:
+        forms += [f"{{c}}.{iop}({{B}})"]
+    return OpInfo(name, forms, dtypes, grad, also)
+
+
+OPS: list[OpInfo] = [
+    # arithmetic (function, method, operator, reflected operator, in-place)
+    _binary("add", "+", iop="add_", also=("add_", "__add__", "__radd__", "__iadd__")),
+    OpInfo("add_alpha", ["lib.add({a}, {B}, alpha={s})", "{a}.sub({B}, alpha={s})"], "any", True, ("sub",)),
+    _binary("sub", "-", iop="sub_", also=("sub_", "__sub__", "__rsub__", "__isub__")),
+    _binary("mul", "*", iop="mul_", also=("mul_", "__mul__", "__rmul__", "__imul__")),
+    _binary("div", "/", iop="div_", also=("div_", "__truediv__", "__rtruediv__", "__itruediv__")),
+    _binary("pow", "**", also=("__pow__", "__rpow__")),
+    _binary("maximum", None, dtypes="float"),
+    _binary("minimum", None, dtypes="float"),
+    OpInfo("floor_divide", ["{a} // {b}", "{s} // {a}", "lib.floor_divide({a}, {b})"], "any", False,
+           ("__floordiv__", "__rfloordiv__")),
+    OpInfo("remainder", ["{a} % {b}", "{s} % {a}", "lib.remainder({a}, {b})"], "any", False, ("__mod__", "__rmod__")),
+    OpInfo("neg", ["lib.neg({a})", "{a}.neg()", "-{a}"], "float", True, ("__neg__",)),
+    OpInfo("abs", ["lib.abs({a})", "{a}.abs()", "abs({a})"], "float", True, ("__abs__",)),
+    _unary("exp"), _unary("log"), _unary("sqrt"),
+    _unary("sigmoid", F=True), _unary("tanh", F=True), _unary("relu", F=True),
+    OpInfo("clamp", ["lib.clamp({a}, min={s})", "{a}.clamp(max={s})", "lib.clamp({a}, {s}, {s})",
+                     "{a}.clip(min={s}, max={s})", "lib.clip({a}, max={s})"], "float", True, ("clip",)),
+    OpInfo("where", ["lib.where({mask}, {a}, {b})", "{a}.where({mask}, {b})", "lib.where({a} > 0, {a}, {s})"]),
+    # comparisons and logic
+    *(_binary(n, o, grad=False, also=(d,)) for n, o, d in (("lt", "<", "__lt__"), ("le", "<=", "__le__"),
+                                                            ("gt", ">", "__gt__"), ("ge", ">=", "__ge__"),
+                                                            ("eq", "==", "__eq__"), ("ne", "!=", "__ne__"))),
+    *(_binary(f"logical_{n}", None, grad=False, method=n != "xor") for n in ("and", "or", "xor")),
+    OpInfo("bitwise", ["{a} & {b}", "{a} | {b}", "{a} ^ {b}", "{s} & {a}", "{s} | {a}", "{s} ^ {a}",
+                       "lib.bitwise_and({a}, {b})", "{a}.bitwise_or({b})", "lib.bitwise_xor({a}, {B})",
+                       "lib.bitwise_not({a})", "{a}.bitwise_not()"], "int", False,
+           ("__and__", "__or__", "__xor__", "__rand__", "__ror__", "__rxor__", "bitwise_and", "bitwise_or",
+            "bitwise_xor", "bitwise_not")),
+    OpInfo("logical_not", ["lib.logical_not({a})", "{a}.logical_not()", "~{a}"], "bool", False, ("__invert__",)),
+    _unary("isnan", grad=False, dtypes="any"), _unary("isfinite", grad=False, dtypes="any"),
+    # reductions
+    OpInfo("sum", ["lib.sum({a})", "{a}.sum({dim})", "{a}.sum(dim={dim}, keepdim={kd})", "{a}.sum(({dim}, {dim2}))",
+                   "lib.sum({a}, dtype={dt})"]),
+    OpInfo("mean", ["lib.mean({a})", "{a}.mean({dim})", "{a}.mean(dim={dim}, keepdim={kd})"], "float"),
+    OpInfo("max", ["lib.max({a})", "{a}.max({dim})", "lib.max({a}, dim={dim}, keepdim={kd})", "{a}.max({B})"]),
+    OpInfo("min", ["lib.min({a})", "{a}.min({dim})", "lib.min({a}, {dim}, {kd})"]),
+    OpInfo("argmax", ["lib.argmax({a})", "{a}.argmax({dim})", "lib.argmax({a}, dim={dim}, keepdim={kd})"],
+           "any", False),
+    OpInfo("argmin", ["lib.argmin({a})", "{a}.argmin({dim})"], "any", False),
+    OpInfo("softmax", ["lib.softmax({a}, {dim})", "{a}.softmax({dim})", "F.softmax({a}, dim={dim})"], "float"),
+    OpInfo("log_softmax", ["lib.log_softmax({a}, {dim})", "{a}.log_softmax({dim})", "F.log_softmax({a}, dim={dim})"],
+           "float"),
+    # movement
+    OpInfo("reshape", ["lib.reshape({a}, {shape})", "{a}.reshape({shape})", "{a}.view({shape})",
+                       "{a}.reshape_as({a})", "{a}.view_as({a})"], also=("view", "reshape_as", "view_as")),
+    OpInfo("flatten", ["lib.flatten({a})", "{a}.flatten({dim})", "lib.flatten({a}, {dim}, {dim2})"]),
+    OpInfo("transpose", ["lib.transpose({a}, {dim}, {dim2})", "{a}.transpose({dim}, {dim2})",
+                         "lib.swapaxes({a}, {dim}, {dim2})", "{a}.swapaxes({dim}, {dim2})", "lib.t({a})", "{a}.t()",
+                         "{a}.T", "{a}.mT"], also=("swapaxes", "t", "T", "mT")),
+    OpInfo("permute", ["lib.permute({a}, {perm})", "{a}.permute({perm})", "{a}.permute()"]),
+    OpInfo("squeeze", ["lib.squeeze({a})", "{a}.squeeze({dim})", "{a}.squeeze(({dim}, {dim2}))"]),
+    OpInfo("unsqueeze", ["lib.unsqueeze({a}, {dim})", "{a}.unsqueeze({dim2})"]),
+    OpInfo("expand", ["{a}.expand({eshape})", "{a}.expand_as({B})", "{a}.expand()"],
+           also=("expand_as",)),
+    OpInfo("cat", ["lib.cat([{a}, {B}], {dim})", "lib.concat([{a}, {a}])", "lib.concatenate(({a}, {B}), dim={dim})"],
+           also=("concat", "concatenate")),
+    OpInfo("stack", ["lib.stack([{a}, {B}], {dim})", "lib.stack([{a}, {a}], dim={dim})"]),
+    OpInfo("triu", ["lib.triu({a})", "{a}.triu({s})", "lib.tril({a}, {s})", "{a}.tril()"], also=("tril",)),
+    # matrix products
+    OpInfo("matmul", ["lib.matmul({a}, {B})", "{a} @ {B}", "{a}.matmul({B})", "lib.mm({a}, {B})", "{a}.mm({B})",
+                      "lib.dot({a}, {B})", "{a}.dot({B})", "{a} @ {a}.mT", "{a}.mT @ {a}"],
+           "float", True, ("mm", "dot", "__matmul__", "__rmatmul__")),
+    # indexing and assignment
+    OpInfo("getitem", ["{a}[{key}]", "{a}[{mask}]"], also=("__getitem__",)),
+    OpInfo("setitem", ["{c}[{key}] = {val}", "{c}[{mask}] = {val}"], grad=False, also=("__setitem__",)),
+    OpInfo("masked_fill", ["{a}.masked_fill({mask}, {s})", "{c}.masked_fill_({mask}, {s})"], also=("masked_fill_",)),
+    # copies and casts
+    OpInfo("to", ["{a}.to({dt})", "{a}.to(dtype={dt})", "{a}.type({dt})", "{a}.type_as({B})"],
+           also=("type", "type_as")),
+    OpInfo("casts", ["{a}.float()", "{a}.double()", "{a}.long()", "{a}.int()", "{a}.bool()", "{a}.half()"],
+           also=("float", "double", "long", "int", "bool", "half")),
+    OpInfo("clone", ["lib.clone({a})", "{a}.clone()", "{a}.detach()", "{a}.data"], also=("detach", "data")),
+    OpInfo("inplace", ["{c}.zero_()", "{c}.fill_({s})", "{c}.copy_({B})", "{a}.requires_grad_()",
+                       "{c}.requires_grad = True"], "any", False, ("zero_", "fill_", "copy_", "requires_grad_")),
+    OpInfo("to_python", ["{a}.item()", "{a}.tolist()", "float({a})", "int({a})", "bool({a})", "len({a})"], "any",
+           False, ("item", "tolist", "__float__", "__int__", "__bool__", "__len__")),
+    OpInfo("out", ["lib.add({a}, {B}, out={c})", "lib.mul({a}, {B}, out={c})", "lib.matmul({a}, {B}, out={c})"],
+           "float", False),
+    # nn.functional (the losses' behaviour is owned by the nn layer; they are fuzzed here all the same)
+    OpInfo("linear", ["F.linear({a}, {B})", "F.linear({a}, {B}, {c})"], "float"),
+    OpInfo("mse_loss", ["F.mse_loss({a}, {B})", "F.mse_loss({a}, {B}, reduction='sum')"], "float"),
+    OpInfo("binary_cross_entropy", ["F.binary_cross_entropy(lib.sigmoid({a}), {B})"], "float"),
+    OpInfo("binary_cross_entropy_with_logits", ["F.binary_cross_entropy_with_logits({a}, {B})"], "float"),
+    OpInfo("cross_entropy", ["F.cross_entropy({a}, {c}.long().clamp(0, 1))", "F.cross_entropy({a}, {c})"], "float"),
+    OpInfo("nll_loss", ["F.nll_loss({a}, {c}.long().clamp(0, 1))"], "float"),
+    OpInfo("embedding", ["F.embedding({c}.long().clamp(0, 1), {a})"], "float"),
+]
+
+# Public names that are not ops to fuzz, each with the reason.
+NOT_FUZZED: dict[str, str] = {
+    **dict.fromkeys(["rand", "randn", "randint", "randperm", "rand_like", "randn_like", "manual_seed", "seed",
+                     "initial_seed", "Generator", "dropout", "bernoulli", "normal", "random", "get_rng_state",
+                     "set_rng_state", "multinomial", "uniform_", "normal_", "random_", "bernoulli_", "randint_like",
+                     "default_generator", "exponential_"],
+                    "random numbers: not promised to be PyTorch's, tested by their own distribution tests"),
+    **dict.fromkeys(["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "zeros_like",
+                     "ones_like", "full_like", "empty_like", "arange", "linspace", "eye"],
+                    "creation: every leaf of every program is made with tensor/zeros, others in test_tensor.py"),
+    **dict.fromkeys(["shape", "size", "dim", "ndim", "numel", "dtype", "device", "is_cuda", "is_leaf", "grad",
+                     "grad_fn", "requires_grad", "retains_grad", "element_size", "is_floating_point",
+                     "get_default_dtype", "is_tensor", "promote_types", "result_type"],
+                    "attributes: compared after every statement (shape, dtype, grad_fn, requires_grad)"),
+    **dict.fromkeys(["backward", "retain_grad", "detach_", "numpy", "cpu", "cuda", "save", "load", "device",
+                     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "set_printoptions",
+                     "__iter__", "__index__", "__array__", "__format__", "__repr__", "__hash__"],
+                    "engine, devices, i/o and printing: their own tests (test_autograd, test_devices, test_printing)"),
+}
+
+DTYPES = ["float32", "float64", "int32", "int64", "uint8", "bool"]
+_FLOAT_SPECIALS = [float("nan"), float("inf"), float("-inf"), -0.0, 1e-45, 3e38, -3e38, 1e-310, 88.8, -104.0]
+_NICE = [0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, 1.5, -3.0]
+
+
+# --- documented, deliberate differences -------------------------------------------------------
+# Each: (category, a regular expression the diverging statement or its detail matches, the reason).
+DOCUMENTED: list[tuple[str, str, str]] = [
+    ("rejected|message", r"does not record in-place operations",
+     "in-place ops on tensors inside a graph are refused (PyTorch records them with version counters); "
+     "the engine stays a plain graph of immutable results"),
+    ("accepted", r"modified by an inplace operation",
+     "no version counters: a tensor changed in place after an op saved it is not detected at backward (in-place "
+     "changes of tensors that require grad, or are in a graph, are refused instead)"),
+    ("grad_fn", r"(Bmm|Mm|Mv|Dot)Backward0 != (UnsafeView|Squeeze|Mm|Mv|Bmm|Expand|View)Backward",
+     "batched and vector-matrix products name their node after the product (PyTorch after its internal reshape)"),
+    ("value", r"lib\.matmul\((\w+), (\w+), out=(\1|\2)\)",
+     "matmul writing into one of its own inputs: PyTorch's result is garbage (zeros), this one the product"),
+    ("accepted", r"INTERNAL ASSERT FAILED", "a PyTorch bug (an internal assert fails); nothing to copy"),
+    ("accepted", r"Subtraction, the `-` operator, with a bool tensor",
+     "`x ** bool_tensor` differentiates here; PyTorch's own derivative fails on the bool exponent"),
+]
+# Not checked at all, on purpose: aliasing. `view`, `reshape`, `expand`, `t()` and basic indexing never share memory
+# here (the design promises no strided views), so a write through a view is not seen by its base.
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+def _literal(x: Any) -> str:
+    if isinstance(x, float):
+        if math.isnan(x):
+            return "nan"
+        if math.isinf(x):
+            return "inf" if x > 0 else "-inf"
+    return repr(x)
+
+
+def _nested(x: Any) -> str:
+    """Nested lists from `ndarray.tolist()` as source text (nan and inf by name)."""
+    if isinstance(x, list):
+        return "[" + ", ".join(_nested(v) for v in x) + "]"
+    return _literal(x)
+
+
+def make_values(rng: np.random.Generator, shape: tuple, dt: str) -> np.ndarray:
+    n = int(np.prod(shape, dtype=np.int64))
+    if dt == "bool":
+        return rng.random(n).reshape(shape) < 0.5
+    if dt.startswith("float"):
+        v = np.array(rng.choice(_NICE, n), dtype=np.float64)
+        wild = rng.random(n)
+        v[wild < 0.2] = np.round(rng.standard_normal(int((wild < 0.2).sum())) * 4, 2)
+        special = rng.random(n) < 0.08
+        v[special] = rng.choice(_FLOAT_SPECIALS, int(special.sum()))
+        return v.astype(dt).reshape(shape)
+    info = np.iinfo(dt)
+    v = rng.integers(max(info.min, -5), 6, n)
+    edge = rng.random(n) < 0.06
+    v[edge] = rng.choice([info.max, info.min, info.max - 1, info.min + 1], int(edge.sum()))
+    return v.astype(dt).reshape(shape)
+
+
+def leaf_source(values: np.ndarray, dt: str, requires_grad: bool) -> str:
+    rg = ", requires_grad=True" if requires_grad else ""
+    if values.size == 0:
+        return f"lib.zeros({tuple(values.shape)}, dtype=lib.{dt}{rg})"
+    return f"lib.tensor({_nested(values.tolist())}, dtype=lib.{dt}{rg})"
+
+
+# --- programs -------------------------------------------------------------------------------------
+
+@dataclass
+class Stmt:
+    source: str                      # Python code; `result` names what it makes
+    result: str
+    op: str = "leaf"
+    leaf: tuple | None = None        # (values, dtype, requires_grad) for a leaf
+
+
+@dataclass
+class Program:
+    stmts: list[Stmt] = field(default_factory=list)
+
+    def source(self, lib: str = "torch") -> str:
+        head = [f"import {lib} as lib", f"import {lib}.nn.functional as F", "nan, inf = float('nan'), float('inf')"]
+        body = []
+        for s in self.stmts:
+            body.append(s.source)
+            if s.result != s.source.split(" = ")[0] and s.op != "leaf":
+                body.append(f"print({s.result})")
+        return "\n".join(head + body)
+
+
+@dataclass
+class Meta:
+    shape: tuple
+    dtype: str
+    requires_grad: bool
+
+
+class Generator:
+    """Random programs from a seed: leaves, then 1 to 6 ops from the registry."""
+
+    def __init__(self, seed: int):
+        self.rng = np.random.default_rng(seed)
+        self.pool: dict[str, Meta] = {}
+        self.program = Program()
+        torch, torch_F = _libs()["torch"]
+        self.ns = {"lib": torch, "F": torch_F, "nan": float("nan"), "inf": float("inf")}
+
+    def add(self, stmt: Stmt) -> None:
+        """Append `stmt` and run it on PyTorch, so later statements know its result's shape and dtype."""
+        self.program.stmts.append(stmt)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                exec(stmt.source, self.ns)
+                r = eval(stmt.result, self.ns)
+        except Exception:  # noqa: BLE001 (it fails on both, or the comparison will say so)
+            self.pool.pop(stmt.result, None)
+            return
+        if type(r).__name__ in ("Tensor", "Parameter"):
+            self.pool[stmt.result] = Meta(tuple(r.shape), str(r.dtype).split(".")[-1], r.requires_grad)
+        else:
+            self.pool.pop(stmt.result, None)
+
+    def choice(self, seq):
+        return seq[int(self.rng.integers(len(seq)))]
+
+    def shape(self) -> tuple:
+        rank = int(self.rng.choice(5, p=[0.15, 0.3, 0.3, 0.15, 0.1]))
+        return tuple(int(self.rng.choice([0, 1, 2, 3, 4], p=[0.05, 0.25, 0.3, 0.3, 0.1])) for _ in range(rank))
+
+    def broadcastable(self, shape: tuple) -> tuple:
+        r = self.rng.random()
+        if r < 0.05:
+            return self.shape()  # most likely not broadcastable: the error is compared
+        out = list(shape[int(self.rng.integers(len(shape) + 1)):] if self.rng.random() < 0.3 else shape)
+        out = [1 if self.rng.random() < 0.25 else n for n in out]
+        if self.rng.random() < 0.15:
+            out.insert(0, int(self.rng.integers(1, 3)))
+        return tuple(out)
+
+    def dtype(self, kind: str) -> str:
+        if self.rng.random() < 0.2 or kind == "any":
+            return self.choice(DTYPES)
+        return {"float": self.choice(["float32", "float32", "float64"]), "int": self.choice(["int64", "int32", "uint8"]),
+                "bool": "bool"}[kind]
+
+    def leaf(self, shape: tuple, dt: str, grad: bool = False) -> str:
+        name = f"v{len(self.program.stmts)}"
+        rg = grad and dt.startswith("float") and self.rng.random() < 0.7
+        values = make_values(self.rng, shape, dt)
+        self.add(Stmt(f"{name} = {leaf_source(values, dt, rg)}", name, "leaf", (values, dt, rg)))
+        return name
+
+    def tensor(self, kind: str, grad: bool, like: tuple | None = None) -> str:
+        if self.pool and like is None and self.rng.random() < 0.6:
+            return self.choice(list(self.pool))
+        shape = self.shape() if like is None else self.broadcastable(like)
+        return self.leaf(shape, self.dtype(kind), grad)
+
+    def scalar(self) -> str:
+        return self.choice(["0", "1", "2", "-1", "3", "300", "-2", "0.5", "-1.5", "2.0", "0.0", "True", "False",
+                            "nan", "inf", "-inf", "1e-40"])
+
+    def dim(self, rank: int) -> int:
+        n = max(rank, 1)
+        return int(self.rng.integers(-n, n)) if self.rng.random() < 0.92 else self.choice([n, -n - 1])
+
+    def fill(self, form: str, spec: OpInfo) -> str:
+        grad = spec.grad
+        a = self.tensor(spec.dtypes, grad)
+        if a not in self.pool:  # a leaf PyTorch refused to make: any shape will do for the rest
+            self.pool[a] = Meta((), "float32", False)
+        m = self.pool[a]
+        rank, numel = len(m.shape), int(np.prod(m.shape, dtype=np.int64))
+        values: dict[str, str] = {"a": a}
+        for key in set(re.findall(r"{(\w+)}", form)) - {"a"}:
+            if key == "b":
+                values[key] = self.scalar() if self.rng.random() < 0.25 else self.tensor(spec.dtypes, grad, m.shape)
+            elif key == "B":
+                values[key] = self.tensor(spec.dtypes, grad, m.shape if self.rng.random() < 0.7 else None)
+            elif key == "c":
+                values[key] = self.tensor(spec.dtypes, False)
+            elif key == "s":
+                values[key] = self.scalar()
+            elif key in ("dim", "dim2"):
+                values[key] = str(self.dim(rank + (key == "dim2" and "unsqueeze" in form)))
+            elif key == "kd":
+                values[key] = self.choice(["True", "False"])
+            elif key == "dt":
+                values[key] = "lib." + self.choice(DTYPES)
+            elif key == "shape":
+                dims = list(m.shape)
+                options = [(-1,), tuple(reversed(dims)), (numel,), tuple(dims) + (1,), (1, -1), (numel, 1),
+                           (2, -1), (3, numel)]
+                values[key] = repr(self.choice(options))
+            elif key == "perm":
+                values[key] = repr(tuple(int(i) for i in self.rng.permutation(rank)))
+            elif key == "eshape":
+                dims = [self.choice([n, -1]) if n != 1 else self.choice([1, 3, -1]) for n in m.shape]
+                values[key] = repr(tuple(([2] if self.rng.random() < 0.3 else []) + dims))
+            elif key == "mask":
+                values[key] = self.leaf(m.shape if self.rng.random() < 0.85 else self.shape(), "bool")
+            elif key == "key":
+                values[key] = self.key(m.shape)
+            elif key == "val":
+                values[key] = self.scalar() if self.rng.random() < 0.6 else self.tensor(spec.dtypes, False, ())
+        return form.format(**values)
+
+    def key(self, shape: tuple) -> str:
+        parts = []
+        for n in shape[:int(self.rng.integers(1, len(shape) + 1)) if shape else 1]:
+            r = self.rng.random()
+            if r < 0.35:
+                parts.append(str(int(self.rng.integers(-n, n)) if n else 0))
+            elif r < 0.6:
+                parts.append(self.choice([":", "1:", ":-1", "::2", "0:1"]))
+            elif r < 0.7:
+                parts.append("None")
+            elif r < 0.8:
+                parts.append("...")
+            else:
+                idx = self.rng.integers(-n, n, int(self.rng.integers(0, 3))) if n else np.zeros(0, int)
+                dt = self.choice(["int64", "int64", "int32", "uint8", "bool"])
+                if dt == "bool":
+                    parts.append(self.leaf((n,), "bool"))
+                else:
+                    parts.append(self.leaf(idx.shape, dt) if dt != "uint8" else self.leaf((n,), "uint8"))
+        return ", ".join(parts) or "..."
+
+    def generate(self) -> Program:
+        for _ in range(int(self.rng.integers(1, 7))):
+            spec = self.choice(OPS)
+            form = self.choice(spec.forms)
+            code = self.fill(form, spec)
+            name = f"v{len(self.program.stmts)}"
+            if " = " in form or form.startswith("{c}.requires_grad"):  # an assignment: its target is the result
+                self.add(Stmt(code, code.split("[")[0].split(".")[0], spec.name))
+            else:
+                self.add(Stmt(f"{name} = {code}", name, spec.name))
+        return self.program
+
+
+# --- running and comparing ------------------------------------------------------------------------
+
+def _libs():
+    import torch
+    import torch.nn.functional as torch_F
+    import tinygrad_edu.nn.functional as tg_F
+    return {"tinygrad_edu": (tg, tg_F), "torch": (torch, torch_F)}
+
+
+def _norm(x: Any, lib) -> Any:
+    """A library's result as plain data: tensors become dicts, sequences lists, numbers stay numbers."""
+    if isinstance(x, (tg.Tensor,)) or type(x).__name__ in ("Tensor", "Parameter"):
+        fn = x.grad_fn  # its name as the repr shows it: grad_fn=<MulBackward0>
+        name = None if fn is None else fn.name() if isinstance(x, tg.Tensor) else type(fn).__name__
+        arr = np.array(x.detach().numpy(force=True) if isinstance(x, tg.Tensor) else x.detach().cpu().clone().numpy())
+        return {"shape": tuple(x.shape), "dtype": str(x.dtype).split(".")[-1], "value": arr,
+                "requires_grad": bool(x.requires_grad), "grad_fn": name}
+    if isinstance(x, (tuple, list)):
+        return [_norm(v, lib) for v in x]
+    if x is None or isinstance(x, (bool, int, float, str)):
+        return x
+    return repr(x)
+
+
+@dataclass
+class Outcome:
+    result: Any = None
+    error: tuple | None = None       # (type name, first line)
+    warnings: list = field(default_factory=list)
+
+
+def run(program: Program, lib_name: str, libs=None) -> list[Outcome]:
+    lib, F = (libs or _libs())[lib_name]
+    ns = {"lib": lib, "F": F, "nan": float("nan"), "inf": float("inf")}
+    outcomes = []
+    for s in program.stmts:
+        out = Outcome()
+        with warnings.catch_warnings(record=True) as caught:  # (the filters stay: what a learner would see)
+            try:
+                exec(s.source, ns)
+                out.result = _norm(eval(s.result, ns), lib)
+            except NameError as e:  # a statement using a result that an earlier statement failed to make
+                out.error = ("skipped", str(e))
+            except Exception as e:  # noqa: BLE001 (every kind is compared)
+                out.error = (type(e).__name__, (str(e).strip().splitlines() or [""])[0])
+        out.warnings = [f"{w.category.__name__}: {w.message}" for w in caught]
+        outcomes.append(out)
+    return outcomes
+
+
+def _tol(dtype: str) -> tuple[float, float]:
+    return {"float16": (1e-2, 1e-3), "float32": (1e-4, 1e-5), "float64": (1e-7, 1e-9)}.get(dtype, (0, 0))
+
+
+def _values_equal(a: np.ndarray, b: np.ndarray, dtype: str) -> bool:
+    if a.shape != b.shape:
+        return False
+    if a.dtype.kind != "f" or b.dtype.kind != "f":
+        return np.array_equal(a, b)
+    if not np.array_equal(np.isnan(a), np.isnan(b)):
+        return False
+    rtol, atol = _tol(dtype)
+    with np.errstate(all="ignore"):
+        return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+
+
+def compare(mine: Any, theirs: Any) -> tuple[str, str] | None:
+    """The first difference between two normalised results, as (category, detail), or None."""
+    if isinstance(theirs, dict) and isinstance(mine, dict):
+        for key in ("shape", "dtype", "requires_grad", "grad_fn"):
+            if mine[key] != theirs[key]:
+                return key, f"{mine[key]} != {theirs[key]} (torch)"
+        if not _values_equal(mine["value"], theirs["value"], theirs["dtype"]):
+            return "value", f"{_short(mine['value'])} != {_short(theirs['value'])} (torch)"
+        return None
+    if isinstance(theirs, list) and isinstance(mine, list) and len(mine) == len(theirs):
+        for m, t in zip(mine, theirs):
+            d = compare(m, t)
+            if d:
+                return d
+        return None
+    if isinstance(theirs, float) and isinstance(mine, float) and type(mine) is type(theirs):
+        return None if _values_equal(np.array(mine), np.array(theirs), "float32") else \
+            ("value", f"{mine} != {theirs} (torch)")
+    if type(mine) is not type(theirs) or mine != theirs:
+        return "value", f"{_short(mine)} != {_short(theirs)} (torch)"
+    return None
+
+
+def _short(x: Any) -> str:
+    text = np.array2string(x, threshold=8) if isinstance(x, np.ndarray) else repr(x)
+    return text if len(text) < 120 else text[:117] + "..."
+
+
+_GENERIC = {"tensor", "tensors", "torch", "tinygrad_edu", "the", "and", "but", "got", "for", "with", "that", "must",
+            "expected", "not", "only", "this"}
+
+
+def _words(text: str) -> set:
+    return {w for w in re.findall(r"[a-z_]{3,}", text.lower())} - _GENERIC
+
+
+def compare_outcomes(mine: Outcome, theirs: Outcome) -> tuple[str, str] | None:
+    if "skipped" in (mine.error or ("",))[0] + (theirs.error or ("",))[0]:
+        return None  # a statement after one that failed to make its input (compared there)
+    if theirs.error and not mine.error:
+        return "accepted", f"torch raises {theirs.error[0]}: {theirs.error[1][:150]}"
+    if mine.error and not theirs.error:
+        return "rejected", f"{mine.error[0]}: {mine.error[1][:150]}"
+    if mine.error and theirs.error:
+        if mine.error[0] != theirs.error[0]:
+            return "exception type", f"{mine.error[0]} != {theirs.error[0]} (torch: {theirs.error[1][:120]}); " \
+                                     f"ours: {mine.error[1][:120]}"
+        mw, tw = _words(mine.error[1]), _words(theirs.error[1])
+        if mine.error[1] != theirs.error[1] and (mw or tw) and not mw & tw:
+            return "message", f"{mine.error[1][:120]!r} vs torch {theirs.error[1][:120]!r}"
+        return None
+    d = compare(mine.result, theirs.result)
+    if d:
+        return d
+    if mine.warnings and not theirs.warnings:
+        return "warning", mine.warnings[0][:150]
+    return None
+
+
+@dataclass
+class Divergence:
+    category: str
+    detail: str
+    index: int          # the statement where it shows
+    program: Program
+
+
+def documented(category: str, text: str) -> str | None:
+    """The reason a divergence is deliberate (the text is its detail and the statement's source), or None."""
+    for cat, pattern, reason in DOCUMENTED:
+        if re.fullmatch(cat, category) and re.search(pattern, text):
+            return reason
+    return None
+
+
+def check(program: Program, libs=None) -> Divergence | None:
+    """The first divergence of `program` between the two libraries (documented ones excepted), or None."""
+    libs = libs or _libs()
+    mine, theirs = run(program, "tinygrad_edu", libs), run(program, "torch", libs)
+    for i, (m, t) in enumerate(zip(mine, theirs)):
+        d = compare_outcomes(m, t)
+        if d and not documented(d[0], d[1] + "\n" + program.stmts[i].source):
+            return Divergence(d[0], d[1], i, program)
+        if d:  # a documented difference: what follows would compare different states
+            return None
+    return None
+
+
+def add_backward(program: Program, outcomes: list[Outcome], rng: np.random.Generator) -> None:
+    """Append `out.backward(gradient)` for the last result that requires grad, and compare the leaves' grads."""
+    leaves = [s.result for s in program.stmts if s.op == "leaf" and s.leaf[2]]
+    for s, o in reversed(list(zip(program.stmts, outcomes))):
+        r = o.result
+        if isinstance(r, list) and r and isinstance(r[0], dict):
+            r, s = r[0], Stmt("", f"{s.result}[0]")
+        if isinstance(r, dict) and r["requires_grad"] and leaves:
+            g = make_values(rng, r["shape"], "float64")
+            g[~np.isfinite(g)] = 1.0
+            g = np.round(g, 1).astype(r["dtype"])
+            program.stmts.append(Stmt(f"{s.result}.backward({leaf_source(g, r['dtype'], False)})",
+                                      "[" + ", ".join(f"{v}.grad" for v in leaves) + "]", "backward"))
+            return
+
+
+def random_program(seed: int, libs=None) -> Program:
+    gen = Generator(seed)
+    program = gen.generate()
+    outcomes = run(program, "torch", libs)
+    add_backward(program, outcomes, gen.rng)
+    return program
+
+
+# --- shrinking ------------------------------------------------------------------------------------
+
+def shrink(div: Divergence, libs=None, budget: int = 200) -> Divergence:
+    """A smaller program with a divergence of the same category: fewer statements, smaller leaves."""
+    best = div
+    tries = 0
+
+    def attempt(stmts: list[Stmt]) -> bool:
+        nonlocal best, tries
+        tries += 1
+        d = check(Program(stmts), libs)
+        if d and d.category == best.category:
+            best = d
+            return True
+        return False
+
+    changed = True
+    while changed and tries < budget:
+        changed = False
+        stmts = best.program.stmts[:best.index + 1]
+        if len(stmts) < len(best.program.stmts):
+            best = Divergence(best.category, best.detail, best.index, Program(stmts))
+        for i in reversed(range(len(stmts) - 1)):
+            if tries < budget and attempt(stmts[:i] + stmts[i + 1:]):
+                changed = True
+                break
+        if changed:
+            continue
+        for i, s in enumerate(stmts):
+            if s.leaf is None or s.leaf[0].size <= 1:
+                continue
+            values, dt, rg = s.leaf
+            for axis, n in enumerate(values.shape):
+                if n > 1 and tries < budget:
+                    smaller = values.take(range(n - 1), axis=axis)
+                    new = Stmt(f"{s.result} = {leaf_source(smaller, dt, rg)}", s.result, "leaf", (smaller, dt, rg))
+                    if attempt(stmts[:i] + [new] + stmts[i + 1:]):
+                        changed = True
+                        break
+            if changed:
+                break
+    return best
+
+
+def report(div: Divergence) -> str:
+    return (f"divergence [{div.category}] at statement {div.index + 1}: {div.detail}\n"
+            f"--- reproduction (swap `torch` for `tinygrad_edu` to run it on this package) ---\n"
+            f"{div.program.source('torch')}\n")
+
+
+def fuzz(n: int, seed: int = 0, out=sys.stdout, shrink_budget: int = 200, limit: int | None = 20,
+         by_op: dict | None = None) -> dict:
+    """Run `n` programs from `seed`; print each divergence, shrunk; return the counts by category (and fill
+    `by_op` with the counts by the op that diverged)."""
+    libs = _libs()
+    counts: dict[str, int] = {}
+    by_op = {} if by_op is None else by_op
+    shown = 0
+    with np.errstate(all="ignore"):
+        for k in range(n):
+            program = random_program(seed * 1_000_003 + k, libs)
+            div = check(program, libs)
+            if div is None:
+                continue
+            counts[div.category] = counts.get(div.category, 0) + 1
+            op = program.stmts[div.index].op
+            by_op[op] = by_op.get(op, 0) + 1
+            if limit is None or shown < limit:
+                shown += 1
+                print(f"# program {k} (seed {seed})", file=out)
+                print(report(shrink(div, libs, shrink_budget)), file=out)
+    return counts
+
+
+def main(argv: list[str]) -> int:
+    n = int(argv[0]) if argv else 2000
+    seed = int(argv[1]) if len(argv) > 1 else 0
+    start = time.perf_counter()
+    by_op: dict = {}
+    counts = fuzz(n, seed, limit=None if len(argv) > 2 and argv[2] == "all" else 20, by_op=by_op)
+    total = sum(counts.values())
+
+    def listed(d: dict) -> str:
+        return ", ".join(f"{k}: {v}" for k, v in sorted(d.items(), key=lambda kv: -kv[1])) or "none"
+    print(f"{n} programs from seed {seed} in {time.perf_counter() - start:.1f} s: {total} diverge "
+          f"(by kind: {listed(counts)}; by op: {listed(by_op)})")
+    return 1 if total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
