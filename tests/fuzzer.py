@@ -183,9 +183,17 @@ DOCUMENTED: list[tuple[str, str, str]] = [
      "changes of tensors that require grad, or are in a graph, are refused instead)"),
     ("grad_fn", r"(Bmm|Mm|Mv|Dot)Backward0 != (UnsafeView|Squeeze|Mm|Mv|Bmm|Expand|View)Backward",
      "batched and vector-matrix products name their node after the product (PyTorch after its internal reshape)"),
-    ("value", r"lib\.matmul\((\w+), (\w+), out=(\1|\2)\)",
-     "matmul writing into one of its own inputs: PyTorch's result is garbage (zeros), this one the product"),
+    (".*", r"lib\.matmul\((\w+), (\w+), out=(\1|\2)\)",
+     "matmul of matrices writing into one of its own inputs: PyTorch resizes `out` before it reads the inputs, so "
+     "what comes out (zeros, or an error about its internal reshapes) depends on its implementation; here the "
+     "product (two vectors do as PyTorch: `out` becomes 0-d first)"),
+    ("value", r"e-(3[0-2]\d|39|4[0-5])[\s\S]*nan[\s\S]*\(torch\)\n.*( % |remainder\()",
+     "remainder by a subnormal divisor with a/b beyond the float range: PyTorch's vectorised CPU loop gives nan "
+     "for some elements and the exact remainder for others of the same tensor; here always the exact one"),
     ("accepted", r"INTERNAL ASSERT FAILED", "a PyTorch bug (an internal assert fails); nothing to copy"),
+    ("accepted|message", r"refer to a single memory location[\s\S]*, out=",
+     "`out=` a view of an input (`y = x.flatten(); torch.mul(x, 2., out=y)`): views never share memory here, so "
+     "nothing overlaps and the product is written"),
     ("accepted", r"Subtraction, the `-` operator, with a bool tensor",
      "`x ** bool_tensor` differentiates here; PyTorch's own derivative fails on the bool exponent"),
 ]
@@ -462,34 +470,37 @@ def run(program: Program, lib_name: str, libs=None) -> list[Outcome]:
     return outcomes
 
 
-def _tol(dtype: str) -> tuple[float, float]:
+def _tol(dtype: str, loose: bool = False) -> tuple[float, float]:
+    """(rtol, atol) for a dtype; `loose` for gradients, where rounding differences grow (1 - tanh(x)**2 near 1)."""
+    if loose:
+        return {"float16": (1e-2, 1e-2), "float32": (1e-3, 1e-4), "float64": (1e-6, 1e-9)}.get(dtype, (0, 0))
     return {"float16": (1e-2, 1e-3), "float32": (1e-4, 1e-5), "float64": (1e-7, 1e-9)}.get(dtype, (0, 0))
 
 
-def _values_equal(a: np.ndarray, b: np.ndarray, dtype: str) -> bool:
+def _values_equal(a: np.ndarray, b: np.ndarray, dtype: str, loose: bool = False) -> bool:
     if a.shape != b.shape:
         return False
     if a.dtype.kind != "f" or b.dtype.kind != "f":
         return np.array_equal(a, b)
     if not np.array_equal(np.isnan(a), np.isnan(b)):
         return False
-    rtol, atol = _tol(dtype)
+    rtol, atol = _tol(dtype, loose)
     with np.errstate(all="ignore"):
         return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
 
-def compare(mine: Any, theirs: Any) -> tuple[str, str] | None:
+def compare(mine: Any, theirs: Any, loose: bool = False) -> tuple[str, str] | None:
     """The first difference between two normalised results, as (category, detail), or None."""
     if isinstance(theirs, dict) and isinstance(mine, dict):
         for key in ("shape", "dtype", "requires_grad", "grad_fn"):
             if mine[key] != theirs[key]:
                 return key, f"{mine[key]} != {theirs[key]} (torch)"
-        if not _values_equal(mine["value"], theirs["value"], theirs["dtype"]):
+        if not _values_equal(mine["value"], theirs["value"], theirs["dtype"], loose):
             return "value", f"{_short(mine['value'])} != {_short(theirs['value'])} (torch)"
         return None
     if isinstance(theirs, list) and isinstance(mine, list) and len(mine) == len(theirs):
         for m, t in zip(mine, theirs):
-            d = compare(m, t)
+            d = compare(m, t, loose)
             if d:
                 return d
         return None
@@ -514,7 +525,7 @@ def _words(text: str) -> set:
     return {w for w in re.findall(r"[a-z_]{3,}", text.lower())} - _GENERIC
 
 
-def compare_outcomes(mine: Outcome, theirs: Outcome) -> tuple[str, str] | None:
+def compare_outcomes(mine: Outcome, theirs: Outcome, loose: bool = False) -> tuple[str, str] | None:
     if "skipped" in (mine.error or ("",))[0] + (theirs.error or ("",))[0]:
         return None  # a statement after one that failed to make its input (compared there)
     if theirs.error and not mine.error:
@@ -529,7 +540,7 @@ def compare_outcomes(mine: Outcome, theirs: Outcome) -> tuple[str, str] | None:
         if mine.error[1] != theirs.error[1] and (mw or tw) and not mw & tw:
             return "message", f"{mine.error[1][:120]!r} vs torch {theirs.error[1][:120]!r}"
         return None
-    d = compare(mine.result, theirs.result)
+    d = compare(mine.result, theirs.result, loose)
     if d:
         return d
     if mine.warnings and not theirs.warnings:
@@ -558,8 +569,9 @@ def check(program: Program, libs=None) -> Divergence | None:
     libs = libs or _libs()
     mine, theirs = run(program, "tinygrad_edu", libs), run(program, "torch", libs)
     for i, (m, t) in enumerate(zip(mine, theirs)):
-        d = compare_outcomes(m, t)
-        if d and not documented(d[0], d[1] + "\n" + program.stmts[i].source):
+        d = compare_outcomes(m, t, loose=program.stmts[i].op == "backward")
+        # (matched against the statements so far: what follows a documented difference may show it later)
+        if d and not documented(d[0], d[1] + "\n" + "\n".join(s.source for s in program.stmts[:i + 1])):
             return Divergence(d[0], d[1], i, program)
         if d:  # a documented difference: what follows would compare different states
             return None

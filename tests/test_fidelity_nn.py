@@ -2,6 +2,7 @@
 import gc
 import io
 import json
+import re
 import tracemalloc
 import weakref
 import zipfile
@@ -491,15 +492,18 @@ def same_everything(make):
     if t_out.requires_grad and t_out.numel():
         try:
             t_out.sum().backward()
-        except RuntimeError:  # PyTorch's own backward fails for a few shapes (nll_loss of (C,) with a (1,) target)
+        except RuntimeError as e:  # PyTorch's backward refuses a few shapes (nll_loss of (C,) with a (1,) target)
+            with pytest.raises(RuntimeError, match=re.escape(norm(str(e)))):
+                out.sum().backward()
             return
         out.sum().backward()
         for a, b in zip(leaves, t_leaves):
             assert_same_tensor(a.grad, b.grad, rtol=1e-4, atol=1e-5, what="grad")
 
 
-INPUTS = [(), (3,), (1,), (2, 3), (2, 3, 4), (2, 3, 4, 5), (2, 3, 1, 1, 2), (0, 3), (2, 0)]
-TARGETS = [(), (1,), (2,), (3,), (2, 4), (2, 4, 5), (2, 1, 1, 2), (0,)]
+INPUTS = [(), (3,), (1,), (2, 3), (2, 3, 4), (2, 3, 4, 5), (2, 3, 1, 1, 2), (0, 3), (2, 0), (1, 2, 0), (1, 2, 0, 0),
+          (1, 2, 3, 1, 0)]
+TARGETS = [(), (1,), (2,), (3,), (2, 4), (2, 4, 5), (2, 1, 1, 2), (0,), (1, 0), (1, 0, 0), (1, 3, 1, 0)]
 
 
 @pytest.mark.parametrize("loss", ["nll_loss", "cross_entropy"])
@@ -603,7 +607,7 @@ def test_a_kept_loss_can_still_be_drawn_after_backward():
     assert "w" in after.source and "grad" in after.source
 
 
-@pytest.mark.parametrize("w_shape", [(), (3,), (4, 2), (2, 3, 4)])
+@pytest.mark.parametrize("w_shape", [(), (3,), (4, 2), (2, 3, 4), (4, 0), (0, 3)])
 @pytest.mark.parametrize("requires_grad", [False, True])
 @pytest.mark.parametrize("idx", [1, [1], [1.], [[3, 0]], True, [7]])
 @pytest.mark.parametrize("padding_idx", [None, 1, -1, 9])
@@ -614,3 +618,32 @@ def test_embedding_function_against_pytorch(w_shape, requires_grad, idx, padding
         wt = lib.tensor(w, requires_grad=requires_grad)
         return lib.nn.functional.embedding(lib.tensor(idx), wt, padding_idx), [wt]
     same_everything(make)
+
+
+@pytest.mark.filterwarnings("ignore:Using a target size")
+@pytest.mark.parametrize("shapes", [((3,), (3,)), ((2, 3), (3,)), ((1, 3, 0, 2), (1, 3, 1, 1)), ((0,), (0,)),
+                                    ((2, 1), (1, 3)), ((3,), ()), ((3,), (2,))])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_mse_loss_values_grads_and_broadcasting(shapes, reduction):
+    rng = np.random.default_rng(0)
+    a, b = (rng.normal(size=s).astype(np.float32) for s in shapes)
+
+    def make(lib):
+        x, y = lib.tensor(a, requires_grad=True), lib.tensor(b, requires_grad=True)
+        return lib.nn.functional.mse_loss(x, y, reduction=reduction), [x, y]
+    ours, theirs = both(make)
+    if isinstance(theirs, Exception):
+        assert type(ours) is type(theirs) and str(ours).startswith(str(theirs))
+    else:
+        same_everything(make)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "int64", "float32"])
+@pytest.mark.parametrize("x_shape", [(3, 2), (1, 2), (2,), (4, 3, 2)])
+@pytest.mark.parametrize("b_shape", [None, (2,), (3,), (1,), (2, 1), (1, 3), ()])
+def test_linear_error_order_over_dtypes_and_shapes(dtype, x_shape, b_shape):
+    for w_shape in [(3, 2), (1, 2), (2, 2)]:
+        def make(lib):
+            args = [lib.zeros(s, dtype=getattr(lib, dtype)) for s in (x_shape, w_shape, b_shape) if s is not None]
+            return lib.nn.functional.linear(*args), []
+        same_everything(make)

@@ -157,9 +157,10 @@ class Node:
         parameters (those PyTorch's graph keeps too). A node that saved nothing can run again."""
         if self._saved:
             self._saved = None
-        self.args = tuple(_Freed(a) if isinstance(a, Tensor) and (a.grad_fn is not None or not a.requires_grad)
-                          else a for a in self.args)
-        self.inputs = tuple(None if t is None else a for t, a in zip(self.inputs, self.args))  # (one per argument)
+        args = [_Freed(a) if isinstance(a, Tensor) and (a.grad_fn is not None or not a.requires_grad) else a
+                for a in self.args]
+        self.inputs = tuple([None if t is None else a for t, a in zip(self.inputs, args)])  # (one per argument)
+        self.args = tuple(args)
 
 
 class _Freed:

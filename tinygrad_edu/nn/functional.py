@@ -31,6 +31,7 @@ class Addmm(Op):
     @staticmethod
     def forward(ctx, x, w, b):
         ctx.save_for_backward(x, w)
+        ctx.bias_vector = b is not None and b.ndim == 1
         y = x @ w.T
         if b is not None:
             y += b
@@ -42,7 +43,8 @@ class Addmm(Op):
         need_x, need_w, need_b = ctx.needs_input_grad
         gx = g @ w if need_x else None      # dL/dx = g w
         gw = g.T @ x if need_w else None    # dL/dw = g^T x
-        return gx, gw, (g if need_b else None)  # dL/db = g (the engine sums it over the samples)
+        gb = g.sum(axis=0) if ctx.bias_vector else g  # dL/db = g summed over the samples (the engine sums the rest)
+        return gx, gw, (gb if need_b else None)
 
 
 class Mm(Addmm):
@@ -77,8 +79,6 @@ def _check_addmm(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
                            f"{name(weight.dtype)}")
     if k != k2:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and {k2}x{out_features})")
-    if dtype == np.bool_:
-        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
     if bias is not None:
         b_shape = bias._data.shape
         if len(b_shape) > 2:
@@ -91,6 +91,8 @@ def _check_addmm(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
                 raise RuntimeError(f"The expanded size of the tensor ({m}) must match the existing size ({n}) at "
                                    f"non-singleton dimension {dim}.  Target sizes: [{rows}, {out_features}].  "
                                    f"Tensor sizes: {list(b_shape)}")
+    if dtype == np.bool_:
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -157,7 +159,7 @@ class Embedding(Op):
         idx, = ctx.saved_tensors
         xp = array_module(g)
         grad = xp.zeros(ctx.shape, dtype=g.dtype)
-        xp.add.at(grad, idx.reshape(-1), g.reshape(-1, ctx.shape[1]))  # an index may repeat: add
+        xp.add.at(grad, idx.reshape(-1), g.reshape(idx.size, ctx.shape[1]))  # an index may repeat: add
         if ctx.padding_idx is not None:
             grad[ctx.padding_idx] = 0  # the padding row never learns
         return None, grad, None
@@ -184,6 +186,10 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
     if idx.size and weight.shape[0] == 0:
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
     if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
+        if weight.shape[1] == 0:  # (PyTorch checks rows of nothing in another kernel, with another message)
+            flat = idx.reshape(-1)
+            bad = flat[(flat < 0) | (flat >= weight.shape[0])][0]
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(bad)} axis_dim={weight.shape[0]}")
         raise IndexError("index out of range in self")
     return Embedding.apply(input, weight, padding_idx)
 

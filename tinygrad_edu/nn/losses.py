@@ -60,7 +60,8 @@ class MseLoss(Op):
     @staticmethod
     def backward(ctx, g):
         d, = ctx.saved_tensors
-        gx = (2 / d.size if ctx.reduction == "mean" else 2) * d * g  # in PyTorch's order: no needless overflow
+        norm = 2 / d.size if ctx.reduction == "mean" and d.size else 2  # (an empty d has nothing to scale)
+        gx = norm * d * g  # in PyTorch's order, which overflows no sooner than it must
         return gx, (-gx if ctx.needs_input_grad[1] else None), None
 
 
@@ -142,6 +143,7 @@ class NllLoss(Op):
     def forward(ctx, logp, target, weight, reduction, ignore_index):
         xp = array_module(logp)
         rows = _rows(logp)  # one row of class scores per sample
+        ctx.one_in_a_vector = logp.ndim == 1 and target.ndim == 1 and logp.shape[0] != 1
         target = target.reshape(-1)
         samples = xp.arange(len(target))
         counted = target != ignore_index
@@ -163,6 +165,8 @@ class NllLoss(Op):
     @staticmethod
     def backward(ctx, g):
         samples, picked, w = ctx.saved_tensors
+        if ctx.one_in_a_vector:  # PyTorch's forward takes a (C,) input with a (1,) target; its backward refuses it
+            raise RuntimeError(f"size mismatch (got input: {list(ctx.shape)}, target: [1])")
         with np.errstate(divide="ignore", invalid="ignore"):  # nothing counted: a total weight of 0
             scale = g / ctx.total if ctx.reduction == "mean" else g.reshape(-1) if ctx.reduction == "none" else g
         grad = array_module(g).zeros((len(picked), _classes(ctx.shape)), dtype=g.dtype)
@@ -287,51 +291,51 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ign
     come in PyTorch's order, so a wrong call raises what PyTorch raises.
     """
     _check_reduction(reduction)
-    if input.ndim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
-    if input.ndim != 1 and input.shape[0] != _batch_size(input, target):
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({_batch_size(input, target)}).")
-    if input.ndim not in (1, 2, 4):  # as PyTorch: viewed as (N, C, 1, positions), then as the target
-        if target.shape[1:] != input.shape[2:]:
-            raise RuntimeError(f"Expected target size {[input.shape[0]] + list(input.shape[2:])}, "
-                               f"got {list(target.shape)}")
-        flat = input.reshape(input.shape[0], input.shape[1], 1, -1) if input.numel() else \
-            input.reshape(input.shape[0], input.shape[1], 0, 0)
-        loss = nll_loss(flat, target.reshape(target.shape[0], 1, -1), weight, ignore_index=ignore_index,
-                        reduction=reduction)
-        return loss.reshape(target.shape) if reduction == "none" else loss
-    if input.ndim == 4 and target.ndim != 3:
+    x_shape, t_shape = input._data.shape, target._data.shape  # (read once: this runs at every step)
+    n = len(x_shape)
+    if n < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {n})")
+    if n != 1 and x_shape[0] != _batch_size(x_shape, t_shape):
+        raise ValueError(f"Expected input batch_size ({x_shape[0]}) to match target batch_size "
+                         f"({_batch_size(x_shape, t_shape)}).")
+    if n not in (1, 2, 4):  # as PyTorch: viewed as (N, C, 1, positions), then as the target
+        if t_shape[1:] != x_shape[2:]:
+            raise RuntimeError(f"Expected target size {[x_shape[0]] + list(x_shape[2:])}, got {list(t_shape)}")
+        flat = input.reshape(*x_shape[:2], 1, -1) if input.numel() else input.reshape(*x_shape[:2], 0, 0)
+        flat_target = target.reshape(t_shape[0], 1, -1) if target.numel() else target.reshape(t_shape[0], 0, 0)
+        loss = nll_loss(flat, flat_target, weight, ignore_index=ignore_index, reduction=reduction)
+        return loss.reshape(t_shape) if reduction == "none" else loss
+    if n == 4 and len(t_shape) != 3:
         raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: "
-                           f"{target.ndim}")
-    if input.ndim < 4 and target.ndim > 1:
+                           f"{len(t_shape)}")
+    if n < 4 and len(t_shape) > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if target.dtype not in (dtypes.int64, dtypes.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_name(target.dtype)}")
-    if input.ndim == 1 and target.ndim == 1 and target.shape[0] != 1:
-        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
-    classes = _classes(input.shape)
-    if weight is not None and (weight.ndim != 1 or weight.shape[0] != classes):
+    if n == 1 and len(t_shape) == 1 and t_shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t_shape[0]}")
+    classes = _classes(x_shape)
+    if weight is not None and weight._data.shape != (classes,):
         raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes but got "
                            f"weight tensor of shape: {list(weight.shape)}")
-    if input.ndim == 4 and target.shape[1:] != input.shape[2:]:
-        raise RuntimeError(f"size mismatch (got input: {list(input.shape)} , target: {list(target.shape)}")
+    if n == 4 and t_shape[1:] != x_shape[2:]:
+        raise RuntimeError(f"size mismatch (got input: {list(x_shape)} , target: {list(t_shape)}")
     if not input.is_floating_point():
-        raise _not_implemented("nll_loss2d_forward_out_frame" if input.ndim == 4 else "nll_loss_out_frame", input)
-    if input.ndim == 4 and target.dtype is not dtypes.int64:
+        raise _not_implemented("nll_loss2d_forward_out_frame" if n == 4 else "nll_loss_out_frame", input)
+    if n == 4 and target.dtype is not dtypes.int64:
         raise RuntimeError(f"expected scalar type Long but found {_torch_name(target.dtype)}")
     if weight is not None and weight.dtype is not input.dtype:
         raise RuntimeError(f"expected scalar type {_torch_name(input.dtype)} but found {_torch_name(weight.dtype)}")
-    return (NllLoss2d if input.ndim == 4 else NllLoss).apply(input, target, weight, reduction, ignore_index)
+    return (NllLoss2d if n == 4 else NllLoss).apply(input, target, weight, reduction, ignore_index)
 
 
-def _batch_size(input: Tensor, target: Tensor) -> int:
+def _batch_size(x_shape: tuple, t_shape: tuple) -> int:
     """The target's batch size as PyTorch reads it (a 0-d target reads as 0)."""
-    if target.ndim:
-        return target.shape[0]
-    if input.shape[0] == 0 and input.ndim == 2:
+    if t_shape:
+        return t_shape[0]
+    if x_shape[0] == 0 and len(x_shape) == 2:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    if input.shape[0] == 0 and input.ndim != 4:
+    if x_shape[0] == 0 and len(x_shape) != 4:
         raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
     return 0
 
@@ -347,7 +351,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *
     if label_smoothing != 0.0:
         raise NotImplementedError("tinygrad_edu's cross_entropy has no label_smoothing; PyTorch's has.")
     class_dim = 0 if input.ndim == 1 else 1
-    if target.shape != input.shape:
+    if target._data.shape != input._data.shape:
         return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index=ignore_index, reduction=reduction)
     if not target.is_floating_point():
         raise RuntimeError(f"Expected floating point type for target with class probabilities, got "

@@ -11,6 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import dtypes
+from ..backend import array_module
 from ..tensor import Tensor
 
 
@@ -108,6 +109,17 @@ def write_out(result: Tensor, out: Tensor | None, inputs: Sequence[Any] = (), sa
             resize_warning(out.shape, result.shape)
         out._data = result._data.astype(out._data.dtype)
     return out
+
+
+def resize_out(out: Tensor, shape: tuple) -> None:
+    """Give `out` the shape `shape` in place, keeping its leading elements (PyTorch's resize_output)."""
+    if tuple(out.shape) == shape:
+        return
+    if out.numel():
+        resize_warning(out.shape, shape)
+    n = int(np.prod(shape))
+    flat = out._data.reshape(-1)[:n]
+    out._data = flat.reshape(shape) if flat.size == n else array_module(flat).zeros(shape, flat.dtype)
 
 
 def check_out(fn: str, out: Tensor | None, inputs: Sequence[Any]) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import dtypes
 from ..autograd import Op, is_grad_enabled
 from ..backend import array_module
@@ -22,7 +24,8 @@ def index_key(key: Any, t: Tensor) -> Any:
             same_device((t, k)) if k._device.type != "cpu" or t._device.type != "cpu" else None
             if k.is_floating_point():
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            k = k._data if k._data.dtype != "uint8" else k._data.astype(bool)  # a byte tensor is a mask (legacy)
+            k = k._data.astype(bool if k._data.dtype == "uint8" else k._data.dtype)  # a byte tensor is a mask
+            # (a copy: a backward must not see later in-place changes of the index)
         elif isinstance(k, list):
             k = array_module(t._data).asarray(k, dtype=None if k else "int64")  # t[[]] picks nothing
             if k.dtype.kind == "f":
@@ -72,7 +75,7 @@ def _advanced(key: tuple) -> bool:
 
 def _index_error(e: IndexError, ndim: int, key: tuple = ()) -> IndexError:
     """NumPy's IndexError in PyTorch's words."""
-    if "too many indices" in str(e) and ndim == 0 and any(isinstance(k, slice) for k in key):
+    if "too many indices" in str(e) and ndim == 0 and len(key) == 1 and isinstance(key[0], slice):
         return IndexError("slice() cannot be applied to a 0-dim tensor.")
     if "too many indices" in str(e) and ndim == 0 and len(key) == 1 and isinstance(key[0], int):
         return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
@@ -90,12 +93,17 @@ class Index(Op):
         try:
             return a[key]
         except IndexError as e:
+            shape = result_shape(a.shape, key)
+            if shape is not None and 0 in shape:  # nothing picked: PyTorch checks no index
+                return array_module(a).zeros(shape, a.dtype)
             raise _index_error(e, a.ndim, key) from None
 
     @staticmethod
     def backward(ctx, g):
         xp = array_module(g)
         out = xp.zeros(ctx.shape, dtype=g.dtype)
+        if g.size == 0:
+            return out, None
         if _advanced(ctx.key):
             xp.add.at(out, ctx.key, g)  # an index may repeat: add, don't overwrite
         else:
@@ -140,36 +148,108 @@ def _node_for(key: tuple, shape: tuple, tuple_key: bool) -> type:
 
 def getitem(input: Tensor, key: Any) -> Tensor:
     """`input[key]`: elements picked by ints, slices, None, ..., index tensors or boolean masks."""
-    parts = index_key(key, input)
+    parts = index_key(one_ellipsis(key, input.ndim), input)
     return _node_for(parts, input._data.shape, isinstance(key, tuple)).apply(input, parts)
 
 
 def setitem(input: Tensor, key: Any, value: Any) -> None:
     """`input[key] = value`, in place (not recorded in any graph, so refused where a graph needs `input`)."""
     dtypes.check_fits(value, input.dtype)
+    key = one_ellipsis(key, input.ndim)
     keys = key if isinstance(key, tuple) else (key,)
-    if not isinstance(value, Tensor) and any(isinstance(k, Tensor) and k.dtype is dtypes.uint8 for k in keys):
-        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    by_tensor = any(isinstance(k, (Tensor, list)) for k in keys)
+    used = sum(k.ndim if isinstance(k, Tensor) and k.dtype is dtypes.bool_ else k is not None and k is not Ellipsis
+               for k in keys)
+    if used > input.ndim:
+        raise _index_error(IndexError("too many indices"), input.ndim, keys)
+    if by_tensor and input.is_leaf:  # PyTorch's index_put_ refuses a leaf that requires grad before the index
+        input._check_inplace(view=True)
     parts = index_key(key, input)
-    if input.requires_grad:  # a bad index is reported before the in-place refusal, as in PyTorch
-        try:
-            input._data[parts]
-        except IndexError as e:
-            raise _index_error(e, input.ndim, parts) from None
+    scalar = not isinstance(value, Tensor) or value.ndim == 0
+    if scalar and len(keys) == 1 and isinstance(keys[0], Tensor) and keys[0].dtype is dtypes.uint8:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    if input.requires_grad:
+        _check_assignment(input, parts, value)  # a bad index or value first, then the in-place refusal
     input._check_inplace(view=True)
     if isinstance(value, Tensor) and value.requires_grad and is_grad_enabled():
         raise RuntimeError(NOT_RECORDED)
-    if any(k is input for k in keys) and (isinstance(value, Tensor) or input.dtype is not dtypes.bool_):
+    fill = input.dtype is dtypes.bool_ and (not isinstance(value, Tensor) or value.numel() == 1)  # masked_fill_
+    if any(k is input for k in keys) and not fill or value is input and by_tensor:
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
                            "to a single memory location. Please clone() the tensor before performing the operation.")
-    _check_value(input, parts, value)
+    _check_assignment(input, parts, value)
+    if isinstance(value, Tensor):
+        value = value.reshape(_value_shape(value))
+    input._data[parts] = dtypes.wrap_int(input._same_device(value), input.dtype)
+
+
+def one_ellipsis(key: Any, ndim: int) -> Any:
+    """`key` with at most one `...`, meaning what PyTorch makes of several: each stands for the dims the other
+    parts leave, so a trailing one does nothing."""
+    if not isinstance(key, tuple) or sum(k is Ellipsis for k in key) < 2:
+        return key
+    key = list(key)
+    while key and key[-1] is Ellipsis and key.count(Ellipsis) > 1:
+        key.pop()
+    if key.count(Ellipsis) > 1:
+        given = sum(k.ndim if isinstance(k, Tensor) and k.dtype in (dtypes.bool_, dtypes.uint8) else 1
+                    for k in key if k is not None and k is not Ellipsis)
+        key = [p for k in key for p in ((slice(None),) * max(ndim - given, 0) if k is Ellipsis else (k,))]
+    return tuple(key)
+
+
+def _value_shape(value: Tensor) -> tuple:
+    """The value's shape without leading 1s: PyTorch strips them before it broadcasts an assigned value."""
+    shape = tuple(value.shape)
+    while shape and shape[0] == 1:
+        shape = shape[1:]
+    return shape
+
+
+def result_shape(shape: tuple, parts: tuple) -> tuple | None:
+    """The shape indexing with `parts` gives, whatever its index tensors hold (None if a dim they index is empty)."""
+    safe = tuple(np.zeros(k.shape, np.intp) if hasattr(k, "dtype") and k.dtype != bool else
+                 k.get() if hasattr(k, "get") else k for k in parts)  # (a CuPy mask to NumPy)
     try:
-        input._data[parts] = dtypes.wrap_int(input._same_device(value), input.dtype)
+        return np.broadcast_to(np.zeros((), np.int8), shape)[safe].shape
+    except IndexError:
+        return None
+
+
+def _check_assignment(input: Tensor, parts: tuple, value: Any) -> None:
+    """PyTorch's checks of `input[parts] = value`, in its order: the value's shape, its dtype, then the index."""
+    target = result_shape(input._data.shape, parts)
+    if target is None:  # an int out of range, or an index into an empty dim
+        _pick(input, parts)
+    shape = _value_shape(value) if isinstance(value, Tensor) else ()
+    try:
+        ok = np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        ok = False
+    if not ok:
+        raise _value_shape_error(shape, target, _advanced(parts))
+    _check_value(input, parts, value)
+    _pick(input, parts)
+
+
+def _pick(input: Tensor, parts: tuple) -> None:
+    """Raise PyTorch's IndexError if `parts` is out of bounds."""
+    try:
+        input._data[parts]
     except IndexError as e:
         raise _index_error(e, input.ndim, parts) from None
-    except ValueError:  # NumPy's words for a value that does not broadcast
-        raise _value_shape_error(value.shape if isinstance(value, Tensor) else (), input._data[parts].shape,
-                                 _advanced(parts)) from None
+
+
+def _check_value(input: Tensor, parts: tuple, value: Any) -> None:
+    """PyTorch's check of a tensor of values assigned with an index tensor (or a mask, unless the value has one
+    element): it has the destination's dtype."""
+    if not isinstance(value, Tensor) or value.dtype is input.dtype:
+        return
+    by_index = any(hasattr(k, "dtype") and (k.dtype != bool or k.ndim == 0) for k in parts)
+    if by_index or value.numel() != 1 and any(_is_mask(k) for k in parts):
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{dtypes.scalar_type_name(input.dtype)} for the destination and "
+                           f"{dtypes.scalar_type_name(value.dtype)} for the source.")
 
 
 def _value_shape_error(value: tuple, target: tuple, advanced: bool) -> RuntimeError:
@@ -188,13 +268,3 @@ def _value_shape_error(value: tuple, target: tuple, advanced: bool) -> RuntimeEr
                         f"Tensor sizes: {list(value)}")
 
 
-def _check_value(input: Tensor, parts: tuple, value: Any) -> None:
-    """PyTorch's check of a tensor of values assigned with an index tensor (or a mask, unless the value has one
-    element): it has the destination's dtype."""
-    if not isinstance(value, Tensor) or value.dtype is input.dtype:
-        return
-    by_index = any(hasattr(k, "dtype") and k.dtype != bool for k in parts)
-    if by_index or value.numel() != 1 and any(_is_mask(k) for k in parts):
-        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                           f"{dtypes.scalar_type_name(input.dtype)} for the destination and "
-                           f"{dtypes.scalar_type_name(value.dtype)} for the source.")

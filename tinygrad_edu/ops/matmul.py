@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .. import dtypes
 from ..autograd import Op
 from ..tensor import Tensor
 from . import fineprint
@@ -93,15 +94,32 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
     """The matrix product (dot product for two vectors; batched for more than 2 dimensions)."""
     if out is not None:
         fineprint.check_out("matmul", out, (input, other))
+        if input.ndim == 1 and other.ndim == 1:  # PyTorch's dot_out: resize `out`, check its dtype, then the product
+            fineprint.resize_out(out, ())
+            if out.dtype is not input.dtype:
+                raise RuntimeError(f"result dtype {dtypes.scalar_type_name(out.dtype)} does not match input dtype "
+                                   f"{dtypes.scalar_type_name(input.dtype)}")
+            return fineprint.write_out(dot(input, other), out)
+        if max(input.ndim, other.ndim) >= 3 and min(input.ndim, other.ndim) >= 1:  # batched: resized first too
+            try:
+                batch = np.broadcast_shapes(input.shape[:-2], other.shape[:-2] if other.ndim > 1 else ())
+            except ValueError:
+                batch = None
+            if batch is not None:
+                fineprint.resize_out(out, batch + tuple(input.shape[-2:-1]) + tuple(other.shape[-1:] * (other.ndim > 1)))
         return fineprint.write_out(matmul(input, other), out, same_dtype=True)
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not {type(other).__name__}")
     a, b = input, other
     _check(a, b)
+    if b.ndim >= 3 and a.ndim < 3 or min(a.ndim, b.ndim) >= 3:  # a batched product (bmm) checks its kernel first
+        fineprint.check_broadcast(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
+        if a.dtype.name == "bool" and a.numel() and b.numel():
+            raise fineprint.no_kernel("bmm", a)
     if a.dtype is not b.dtype:  # as in PyTorch, matmul does not promote
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAMES[a.dtype.name]} != "
                            f"{_C_NAMES[b.dtype.name]}")
-    if a.dtype.name == "bool":
+    if a.dtype.name == "bool" and a.numel() and b.numel():
         raise fineprint.no_kernel("dot" if a.ndim == b.ndim == 1 else "addmm_impl_cpu_", a)
     try:
         return _BY_RANK.get((a.ndim, b.ndim), Bmm).apply(a, b)

@@ -282,11 +282,12 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
+    d = _wrap_dim(dim, tensors[0].ndim + 1)
     for i, x in enumerate(tensors[1:], 1):
         if x.shape != tensors[0].shape:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(tensors[0].shape)} at "
                                f"entry 0 and {list(x.shape)} at entry {i}")
-    return Stack.apply(*_same_dtype(tensors), dim=_wrap_dim(dim, tensors[0].ndim + 1))
+    return Stack.apply(*_same_dtype(tensors), dim=d)
 
 
 for _op in (View, Squeeze, Unsqueeze, Expand):  # their backward also runs on tensors (create_graph=True)

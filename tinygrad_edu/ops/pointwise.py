@@ -177,7 +177,7 @@ class Div(Op):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         with quietly():
-            return (g / b if need_a else None), (-g * a / (b * b) if need_b else None)
+            return (g / b if need_a else None), (-g * (a / b) / b if need_b else None)
 
 
 class Rdiv(Div):
@@ -249,12 +249,22 @@ class FloorDivide(Op):
         raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
+def _mod(a: Any, b: Any) -> Any:
+    """PyTorch's a % b: the remainder of a / b truncated, moved by b where its sign differs from b's (so a zero
+    keeps a's sign: -1. % 1. is -0.)."""
+    xp = array_module(a if hasattr(a, "shape") else b)
+    r = xp.fmod(a, b)
+    if r.dtype.kind != "f":
+        return xp.remainder(a, b)
+    return xp.where((r != 0) & ((r < 0) != (b < 0)), r + b, r)
+
+
 class Rremainder(FloorDivide):
     """`number % tensor`: its gradient is not defined (in PyTorch either)."""
 
     @staticmethod
     def forward(ctx, a, b):
-        return array_module(b).remainder(a, b)
+        return _mod(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -269,7 +279,7 @@ class Remainder(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return array_module(a if hasattr(a, "shape") else b).remainder(a, b)
+        return _mod(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -300,7 +310,7 @@ class Abs(Op):
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
-        return select(a == a, g * array_module(a).sign(a), 0)  # (0 at nan, as in PyTorch)
+        return g * select(a == a, array_module(a).sign(a), 0)  # (sign(nan) is 0 in PyTorch)
 
 
 # --- math functions and activations -------------------------------------------------------------
@@ -351,9 +361,8 @@ class Sqrt(Op):
 class Sigmoid(Op):
     @staticmethod
     def forward(ctx, a):
-        xp = array_module(a)
-        e = xp.exp(-xp.abs(a))  # never overflows: exp of a number <= 0
-        y = (xp.where(a >= 0, 1, e) / (1 + e)).astype(a.dtype, copy=False)  # 1/(1+e^-a), or e^a/(1+e^a)
+        e = array_module(a).exp(-a, dtype="float64").astype(a.dtype)  # (NumPy's float32 exp can be 1 ulp off)
+        y = 1 / (1 + e)  # (e may be inf: y is 0)
         ctx.save_for_backward(y)
         return y
 
@@ -491,6 +500,8 @@ def _scaled(input: Any, other: Any, alpha: Any) -> Any:
     dt = dtypes.result_type(input, other)
     if dt is dtypes.bool_:  # bools: alpha * other is other, or all False
         return other & builtins.bool(alpha)
+    if isinstance(input, Tensor) and input.shape != other.shape:  # scaled before it is summed back, as PyTorch
+        other = other.expand(np.broadcast_shapes(input.shape, other.shape))
     return mul(other.to(dt), alpha)  # alpha * other in the result's dtype
 
 

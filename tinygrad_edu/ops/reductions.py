@@ -12,7 +12,7 @@ from ..autograd import Op, is_grad_enabled
 from ..backend import array_module, as_array
 from ..tensor import Tensor, _wrap_dim
 from . import fineprint
-from .pointwise import maximum, minimum
+from .pointwise import maximum, minimum, quietly, select
 
 
 def dims(dim: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
@@ -48,7 +48,8 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, a, axes, keepdim, dtype):
         ctx.shape, ctx.axes = a.shape, axes
-        return a.sum(axis=axes, keepdims=keepdim, dtype=dtype)
+        with quietly():  # inf + -inf is nan without a word, as in PyTorch (NumPy's sum warns from its own module)
+            return a.sum(axis=axes, keepdims=keepdim, dtype=dtype)
 
     @staticmethod
     def backward(ctx, g):
@@ -63,7 +64,8 @@ class Mean(Op):
     @staticmethod
     def forward(ctx, a, axes, keepdim):
         ctx.shape, ctx.axes = a.shape, axes
-        total = a.sum(axis=axes, keepdims=keepdim)
+        with quietly():
+            total = a.sum(axis=axes, keepdims=keepdim)
         ctx.count = a.size // (total.size or 1)  # not max(): this module defines its own
         return total / ctx.count  # (NumPy's mean would warn about an empty tensor; PyTorch says nan)
 
@@ -91,7 +93,7 @@ class MaxAll(Op):
     def backward(ctx, g):
         a, y = ctx.saved_tensors
         hit = (a == y) | ((a != a) & (y != y))  # the elements equal to the result (the nans, if it is nan)
-        return g * hit / hit.sum(), None
+        return select(hit, g / hit.sum(), 0), None
 
 
 class MaxDim(Op):
