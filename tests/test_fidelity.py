@@ -203,3 +203,175 @@ def test_tensor_and_numpy_arrays():
     same(lambda lib: lib.tensor([1., 2.]) + np.ones(2))
     same(lambda lib: lib.tensor([1., 2.]) * np.float64(2.))
     assert (np.ones(2) + tg.tensor([1., 2.])).tolist() == [2., 3.]  # (PyTorch: a TypeError; NumPy defers here)
+
+
+def message(fn, lib):
+    """The first line of the error `fn(lib)` raises (the words a learner reads)."""
+    with pytest.raises(Exception) as e:  # noqa: PT011 (the type is compared by `same`)
+        fn(lib)
+    return str(e.value).splitlines()[0]
+
+
+def after(fn):
+    """`fn(lib)` runs a statement that raises, then returns a tensor it changed: both libraries must agree on it."""
+    def run(lib):
+        t, statement = fn(lib)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # (both warn that `out` was resized)
+                statement()
+        except RuntimeError:
+            pass
+        return t
+    return run
+
+
+def test_matmul_out_checks_in_pytorchs_order():
+    """matmul(out=) resizes `out` first for two vectors (PyTorch's dot_out) and for batches, then checks."""
+    v = lambda lib, *s, dt="float32": lib.ones(s, dtype=getattr(lib, dt))  # noqa: E731
+    for fn in (lambda lib: lib.matmul(v(lib, 2, dt="bool"), v(lib, 1), out=v(lib, 1, 1)),
+               lambda lib: lib.matmul(v(lib, 1, dt="float64"), v(lib, 1, dt="float64"), out=v(lib, 2)),
+               lambda lib: lib.matmul(v(lib, 1, 1, 2, dt="bool"), v(lib, 1, 2, 1), out=v(lib, 4, 0)),
+               lambda lib: lib.matmul(v(lib, 1, 1, 2), v(lib, 1, 2, 1, dt="float64"), out=v(lib, 4, 0))):
+        same(fn)
+    same(after(lambda lib: (o := v(lib, 2), lambda: lib.matmul(v(lib, 1, dt="float64"), v(lib, 1, dt="float64"),
+                                                               out=o))))
+    same(after(lambda lib: (o := v(lib, 3, 3), lambda: lib.matmul(v(lib, 1, 1, 2), v(lib, 1, 3, 1), out=o))))
+    same(lambda lib: lib.matmul(v(lib, 2), v(lib, 2), out=v(lib, 2)))  # resized to 0-d before it is read
+
+
+def test_matmul_errors_name_what_pytorch_names():
+    v = lambda lib, *s, dt="float32", rg=False: lib.ones(s, dtype=getattr(lib, dt), requires_grad=rg)  # noqa: E731
+    for fn in (lambda lib: lib.matmul(v(lib, 1, 1, 2, dt="bool"), v(lib, 1, 2, 1)),
+               lambda lib: lib.matmul(v(lib, 2, 1, 2, dt="bool"), v(lib, 3, 2, 1)),
+               lambda lib: lib.matmul(v(lib, 2), v(lib, 1, 1, 1)),
+               lambda lib: lib.matmul(v(lib, 1, 2, rg=True), v(lib, 1, 1, 1)),
+               lambda lib: lib.matmul(v(lib, 2, 1, 2), v(lib, 1, 1, 1, rg=True))):
+        same(fn)
+        assert message(fn, tg).split("(")[0] == message(fn, torch).split("(")[0]
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.tensor([0.5, -0.5, 0., -1., 3.]) % lib.tensor([2., 2., -0.5, 1., -lib.inf]),
+    lambda lib: lib.tensor([[False], [True]]) % lib.tensor([[-0.5], [2.]]),
+    lambda lib: -1 % lib.tensor([0.5, -2., 1.]),
+    lambda lib: 2 // (lib.tensor([[False], [False]]) % lib.tensor([[-0.5], [1.]])),  # the sign of a zero remainder
+])
+def test_remainder_signs_of_zero(fn):
+    same(fn)
+    assert str(fn(tg).tolist()) == str(fn(torch).tolist())  # (-0. == 0.: compare the text)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.ones(4, 3)[..., ...], lambda lib: lib.ones(4, 3)[..., 0, ...],
+    lambda lib: lib.ones(4, 3)[..., None, ...], lambda lib: lib.ones(2, 3, 4)[0, ..., ...],
+    lambda lib: lib.ones(1, 1, 1)[..., ..., None],
+])
+def test_several_ellipses(fn):
+    same(fn)
+
+
+def test_indexing_that_picks_nothing_checks_no_index():
+    same(lambda lib: lib.zeros(2, 2, 0, dtype=lib.uint8)[lib.tensor([True, False]), lib.tensor([-2 ** 63])])
+    same(lambda lib: lib.ones(1, 1, 1)[:-1, :, lib.tensor([-3])])
+
+    def assign(lib):
+        t = lib.zeros(3, 1, 3, 0)
+        t[lib.tensor([-5])] = 1.
+        return t
+    same(assign)
+
+
+def assignment(shape, key, value, dtype="float32", grad=False):
+    def fn(lib):
+        t = lib.ones(shape, dtype=getattr(lib, dtype), requires_grad=grad)
+        t = t * 1 if grad else t  # (not a leaf)
+        t[key(lib)] = value(lib)
+        return t
+    return fn
+
+
+@pytest.mark.parametrize("fn", [
+    assignment(3, lambda lib: lib.tensor([0, 1]), lambda lib: lib.tensor([1., 2., 3.]), "int64"),  # shape, then dtype
+    assignment(3, lambda lib: lib.tensor(True), lambda lib: lib.tensor([1., 2.]), "int64"),
+    assignment(3, lambda lib: lib.tensor([5]), lambda lib: lib.tensor([1.]), "int64"),  # dtype, then bounds
+    assignment(3, lambda lib: lib.tensor([5]), lambda lib: 0., grad=True),  # bounds, then the in-place refusal
+    assignment(3, lambda lib: lib.tensor([True, False]), lambda lib: 0., grad=True),
+    assignment(3, lambda lib: lib.tensor([1]), lambda lib: lib.tensor([1], dtype=lib.int64), grad=True),
+    assignment((2, 1), lambda lib: (1, ..., -1), lambda lib: lib.tensor([[3.]])),  # leading 1s are dropped
+    assignment((1, 2), lambda lib: (lib.tensor([1], dtype=lib.uint8), slice(None)), lambda lib: 1.),  # masked_fill_
+    assignment((2, 1), lambda lib: lib.tensor([[False], [True]]), lambda lib: lib.tensor([-6.]), "uint8"),
+])
+def test_assignment_checks_in_pytorchs_order(fn):
+    same(fn)
+
+
+def test_assignment_of_a_tensor_into_itself():
+    def fn(lib):
+        t = lib.ones(3)
+        t[lib.tensor([0, 1, 2])] = t
+    same(fn)
+    same(lambda lib: (t := lib.zeros(0, dtype=lib.int64)).__setitem__(t, 3))
+    same(lambda lib: (t := lib.zeros(0, dtype=lib.int64)).__setitem__((t, None), 3))
+
+
+def test_logical_ops_compare_in_the_common_dtype():
+    same(lambda lib: lib.tensor([[2]], dtype=lib.uint8).logical_and(lib.tensor(-2 ** 31, dtype=lib.int32)))
+
+
+def test_gradients_that_multiply_an_infinite_gradient():
+    """PyTorch multiplies the incoming gradient last, so an infinite one gives nan where the local derivative is 0."""
+    grads(lambda lib, x: lib.add(x, lib.ones(2, 3, dtype=lib.float64), alpha=-lib.inf), [[-2.0], [1.0]])
+    grads(lambda lib, x: (lib.max(x) * lib.inf), [1., float("nan"), 2.])
+    grads(lambda lib, x: abs(x) / lib.tensor([0., 1., 0., 1.], dtype=lib.float64), [float("nan"), 1., 0., -2.])
+    grads(lambda lib, y: (lib.zeros(3, dtype=lib.float64) ** y).log(), [3., -0.5, 1.5])
+
+
+def test_sigmoid_rounds_as_pytorch():
+    same(lambda lib: lib.stack([lib.sigmoid(lib.tensor([-1., -2., -100.])), lib.ones(3, dtype=lib.float64)]))
+
+
+def test_sums_of_infinities_are_quiet():
+    same(lambda lib: lib.tensor([lib.inf, -lib.inf]).sum())
+    same(lambda lib: lib.tensor([lib.inf, -lib.inf]).mean())
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.cat([lib.zeros(0, dtype=lib.bool), lib.zeros(0)], 1),
+    lambda lib: lib.cat([lib.zeros(0), lib.zeros(0)], -5),
+    lambda lib: lib.cat([lib.zeros(2, 3), lib.zeros(0)], 5),
+])
+def test_cat_of_empty_vectors(fn):
+    same(fn)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: lib.tensor([-1.0, lib.inf, 0., -0.]) ** 0.5, lambda lib: lib.tensor([-lib.inf, 4.]) ** -0.5,
+    lambda lib: lib.pow(lib.tensor([4], dtype=lib.uint8), 300),
+])
+def test_pow_by_a_number(fn):
+    same(fn)
+    grads(lambda lib, x: x ** -0.5, [-float("inf"), 4., 0.])
+
+
+def test_masks_after_an_ellipsis_are_checked():
+    def fn(lib):
+        t = lib.ones(1, 1) > 3
+        t[..., lib.zeros(0, dtype=lib.bool), lib.tensor([-4])] = 2
+    same(fn)
+
+    def leaf(lib):  # its int is checked before the leaf is refused
+        t = lib.ones(1, 1, 1, 1, requires_grad=True)
+        t[1, lib.tensor([4])] = lib.tensor(1)
+    same(leaf)
+
+
+def test_bce_with_logits_gradients_round_as_pytorch():
+    """PyTorch computes the gradients in the logits' dtype, times the output gradient before dividing by n."""
+    def fn(lib, which):
+        x = lib.tensor([[-3e38, 12.01], [-0.5, 4.36]], requires_grad=True)
+        t = lib.tensor([[-3.02, 6.13], [-0.5, 1.5]], dtype=lib.float64, requires_grad=True)
+        lib.nn.functional.binary_cross_entropy_with_logits(x, t).backward(lib.tensor(4.3, dtype=lib.float64))
+        return (x, t)[which].grad
+    same(lambda lib: fn(lib, 0))
+    same(lambda lib: fn(lib, 1))

@@ -114,21 +114,34 @@ class BinaryCrossEntropyWithLogits(Op):
         x, t, w, pos_weight = ctx.saved_tensors
         xp = array_module(x)
         g = g.astype(xp.result_type(x, t), copy=False)  # (the output may be narrower than the input)
-        scale = _scale(g, x.size, ctx.reduction) * (1 if w is None else w)
+        n = x.size if ctx.reduction == "mean" else 1
+        weight = 1 if w is None else w
         need_x, need_t = ctx.needs_input_grad[:2]
         gx = gt = None
         if need_x:
-            s = 0.5 + 0.5 * xp.tanh(0.5 * x)  # sigmoid(x), written so that it never overflows
-            gx = scale * ((s - t) if pos_weight is None else (1 + (pos_weight - 1) * t) * s - pos_weight * t)
+            s = 1 / (1 + xp.exp(-x, dtype="float64").astype(x.dtype))  # sigmoid(x) as the sigmoid op computes it
+            gx = _as_pytorch(((s - t) if pos_weight is None else (1 + (pos_weight - 1) * t) * s - pos_weight * t),
+                             x.dtype, g, weight, n)
         if need_t:
-            gt = scale * (-x if pos_weight is None else (1 - pos_weight) * _log_sigmoid(x) - x)
+            gt = _as_pytorch((-x if pos_weight is None else (1 - pos_weight) * _log_sigmoid(x) - x), x.dtype, g,
+                             weight, n)
         return gx, gt, None, None, None
 
 
+def _as_pytorch(v, dt, g, weight, n):
+    """v * g * weight / n in PyTorch's order, rounded to the input's dtype `dt` after each step as its in-place
+    ops round (so what overflows there overflows here)."""
+    for f in (g, weight):
+        v = (v.astype(dt, copy=False) * f).astype(dt, copy=False)
+    return v / n
+
+
 def _log_sigmoid(x):
-    """log(sigmoid(x)) = -log(1 + e^-x), as min(x, 0) - log(1 + e^-|x|): no overflow."""
+    """log(sigmoid(x)) = -log(1 + e^-x), as min(x, 0) - log(1 + e^-|x|): no overflow. Computed in float64 and
+    rounded to x's dtype, so that it is correctly rounded as PyTorch's is."""
+    x64 = x.astype("float64", copy=False)
     xp = array_module(x)
-    return xp.minimum(x, 0) - xp.log1p(xp.exp(-abs(x)))
+    return (xp.minimum(x64, 0) - xp.log1p(xp.exp(-abs(x64)))).astype(x.dtype, copy=False)
 
 
 class NllLoss(Op):

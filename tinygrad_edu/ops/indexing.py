@@ -5,6 +5,7 @@ an element twice, both picks' gradients add up.
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -49,10 +50,10 @@ def _is_mask(k: Any) -> bool:
 def _check_masks(key: list, shape: list) -> None:
     """PyTorch's error for a boolean mask whose shape is not that of the dimensions it covers."""
     d = 0  # where in `shape` the next part of the key applies; ints remove a dim, None adds one
-    for k in key:
-        if k is Ellipsis:
-            return  # (past an ellipsis, NumPy checks the rest)
-        if k is None:
+    for i, k in enumerate(key):
+        if k is Ellipsis:  # it covers the dims the parts after it leave
+            d = max(d, len(shape) - sum(p.ndim if _is_mask(p) else p is not None for p in key[i + 1:]))
+        elif k is None:
             shape.insert(d, 1)
             d += 1
         elif _is_mask(k):
@@ -163,24 +164,52 @@ def setitem(input: Tensor, key: Any, value: Any) -> None:
     if used > input.ndim:
         raise _index_error(IndexError("too many indices"), input.ndim, keys)
     if by_tensor and input.is_leaf:  # PyTorch's index_put_ refuses a leaf that requires grad before the index
+        basic = tuple(k for k in keys for k in ((slice(None),) * getattr(k, "ndim", 1) if isinstance(k, Tensor) and
+                                                k.dtype in (dtypes.bool_, dtypes.uint8) else (k,)))
+        _pick(input, tuple(slice(None) if isinstance(k, (Tensor, list)) else k for k in basic))  # (its ints first)
         input._check_inplace(view=True)
+    masked_fill = _check_fill_and_overlap(input, keys, value, by_tensor)
     parts = index_key(key, input)
-    scalar = not isinstance(value, Tensor) or value.ndim == 0
-    if scalar and len(keys) == 1 and isinstance(keys[0], Tensor) and keys[0].dtype is dtypes.uint8:
-        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    if masked_fill and isinstance(value, Tensor):
+        dtypes.check_fits(value.item(), input.dtype)
     if input.requires_grad:
         _check_assignment(input, parts, value)  # a bad index or value first, then the in-place refusal
     input._check_inplace(view=True)
     if isinstance(value, Tensor) and value.requires_grad and is_grad_enabled():
         raise RuntimeError(NOT_RECORDED)
-    fill = input.dtype is dtypes.bool_ and (not isinstance(value, Tensor) or value.numel() == 1)  # masked_fill_
-    if any(k is input for k in keys) and not fill or value is input and by_tensor:
+    if _check_assignment(input, parts, value):
+        if isinstance(value, Tensor):
+            value = value.reshape(_value_shape(value))
+        input._data[parts] = dtypes.wrap_int(input._same_device(value), input.dtype)
+
+
+def _check_fill_and_overlap(input: Tensor, keys: tuple, value: Any, by_tensor: bool) -> bool:
+    """PyTorch's refusals of a byte mask where it would call masked_fill_, and of an index or value that is the
+    written tensor itself (unless nothing overlaps, or one value goes to a mask, whose shape is checked first).
+    Returns whether PyTorch would call masked_fill_ (one mask of the right shape, one value)."""
+    tensors = [k for k in keys if isinstance(k, (Tensor, list))]
+    masked_fill = (len(tensors) == 1 and getattr(tensors[0], "dtype", None) in (dtypes.bool_, dtypes.uint8) and
+                   tensors[0].ndim > 0 and (not isinstance(value, Tensor) or value.numel() == 1) and
+                   _mask_fits(input.shape, keys, tensors[0]))
+    if masked_fill and tensors[0].dtype is dtypes.uint8 and (not isinstance(value, Tensor) or value.ndim == 0):
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    fill = input.dtype is dtypes.bool_ and (not isinstance(value, Tensor) or value.numel() == 1)
+    empty_view = not input.numel() and any(k is None or isinstance(k, (int, slice)) for k in keys)  # overlaps nothing
+    one_to_mask = any(getattr(k, "dtype", None) in (dtypes.bool_, dtypes.uint8) and k.ndim for k in tensors) and \
+        isinstance(value, Tensor) and value.numel() == 1  # (its mask is checked first)
+    if not empty_view and (input.ndim and any(k is input for k in keys) and not fill or value is input and by_tensor
+                           and not one_to_mask):
         raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
                            "to a single memory location. Please clone() the tensor before performing the operation.")
-    _check_assignment(input, parts, value)
-    if isinstance(value, Tensor):
-        value = value.reshape(_value_shape(value))
-    input._data[parts] = dtypes.wrap_int(input._same_device(value), input.dtype)
+    return masked_fill
+
+
+def _mask_fits(shape: tuple, keys: tuple, mask: Tensor) -> bool:
+    """Whether `mask` has the shape of the dims of `shape` it indexes (the other keys are ints, slices, None, ...)."""
+    i = next(i for i, k in enumerate(keys) if k is mask)
+    dims = lambda ks: sum(k is not None and k is not Ellipsis for k in ks)  # noqa: E731 (the dims keys use)
+    d = len(shape) - mask.ndim - dims(keys[i + 1:]) if Ellipsis in keys[:i] else dims(keys[:i])
+    return d >= 0 and tuple(shape[d:d + mask.ndim]) == tuple(mask.shape)
 
 
 def one_ellipsis(key: Any, ndim: int) -> Any:
@@ -216,8 +245,9 @@ def result_shape(shape: tuple, parts: tuple) -> tuple | None:
         return None
 
 
-def _check_assignment(input: Tensor, parts: tuple, value: Any) -> None:
-    """PyTorch's checks of `input[parts] = value`, in its order: the value's shape, its dtype, then the index."""
+def _check_assignment(input: Tensor, parts: tuple, value: Any) -> int:
+    """PyTorch's checks of `input[parts] = value`, in its order: the value's shape, its dtype, then the index
+    (not checked when it picks nothing). Returns how many elements it picks."""
     target = result_shape(input._data.shape, parts)
     if target is None:  # an int out of range, or an index into an empty dim
         _pick(input, parts)
@@ -229,7 +259,9 @@ def _check_assignment(input: Tensor, parts: tuple, value: Any) -> None:
     if not ok:
         raise _value_shape_error(shape, target, _advanced(parts))
     _check_value(input, parts, value)
-    _pick(input, parts)
+    if 0 not in target:
+        _pick(input, parts)
+    return math.prod(target)
 
 
 def _pick(input: Tensor, parts: tuple) -> None:

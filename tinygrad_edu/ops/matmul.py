@@ -78,6 +78,14 @@ def _check(a: Tensor, b: Tensor) -> None:
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{k_a}] and src [{k_b}] to have the same "
                            f"number of elements, but got {k_a} and {k_b} elements respectively")
     rows = math.prod(a.shape[:-1])  # against a matrix or a vector, a's leading dimensions are rows
+    if a.ndim == 2 and b.ndim >= 3 and a.requires_grad:  # PyTorch folds b's batch into rows: b^T @ a^T
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({math.prod(b.shape[:-2]) * b.shape[-1]}x"
+                           f"{k_b} and {a.shape[1]}x{a.shape[0]})")
+    if a.ndim == 1 and b.ndim == 3 and k_b == 1:  # folded too, into b^T @ a
+        n = b.shape[0] * b.shape[2]
+        raise RuntimeError(f"size mismatch, got input ({n}), mat ({n}x{k_b}), vec ({k_a})")
+    if a.ndim == b.ndim == 3 and b.shape[0] == 1 < a.shape[0] and b.requires_grad:  # b is taken as one matrix
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k_a} and {_dims(b.shape[1:])})")
     if b.ndim == 1:
         raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k_a}), vec ({k_b})")
     if b.ndim == 2:
@@ -92,24 +100,10 @@ def _check(a: Tensor, b: Tensor) -> None:
 
 def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """The matrix product (dot product for two vectors; batched for more than 2 dimensions)."""
-    if out is not None:
-        fineprint.check_out("matmul", out, (input, other))
-        if input.ndim == 1 and other.ndim == 1:  # PyTorch's dot_out: resize `out`, check its dtype, then the product
-            fineprint.resize_out(out, ())
-            if out.dtype is not input.dtype:
-                raise RuntimeError(f"result dtype {dtypes.scalar_type_name(out.dtype)} does not match input dtype "
-                                   f"{dtypes.scalar_type_name(input.dtype)}")
-            return fineprint.write_out(dot(input, other), out)
-        if max(input.ndim, other.ndim) >= 3 and min(input.ndim, other.ndim) >= 1:  # batched: resized first too
-            try:
-                batch = np.broadcast_shapes(input.shape[:-2], other.shape[:-2] if other.ndim > 1 else ())
-            except ValueError:
-                batch = None
-            if batch is not None:
-                fineprint.resize_out(out, batch + tuple(input.shape[-2:-1]) + tuple(other.shape[-1:] * (other.ndim > 1)))
-        return fineprint.write_out(matmul(input, other), out, same_dtype=True)
     if not isinstance(input, Tensor) or not isinstance(other, Tensor):
         raise TypeError(f"matmul(): argument 'other' must be Tensor, not {type(other).__name__}")
+    if out is not None:
+        return _matmul_out(input, other, out)
     a, b = input, other
     _check(a, b)
     if b.ndim >= 3 and a.ndim < 3 or min(a.ndim, b.ndim) >= 3:  # a batched product (bmm) checks its kernel first
@@ -125,6 +119,31 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
         return _BY_RANK.get((a.ndim, b.ndim), Bmm).apply(a, b)
     except ValueError:
         raise broadcast_error(tuple(a.shape[:-2]), tuple(b.shape[:-2])) from None
+
+
+def _matmul_out(input: Tensor, other: Tensor, out: Tensor) -> Tensor:
+    """`matmul(..., out=)` with PyTorch's checks in its order: for two vectors (its dot_out) and for batches,
+    `out` is resized before the inputs are checked (so an `out` that is also an input changes it)."""
+    fineprint.check_out("matmul", out, (input, other))
+    if input.ndim == 1 and other.ndim == 1:
+        fineprint.resize_out(out, ())
+        if out.dtype is not input.dtype:
+            raise RuntimeError(f"result dtype {dtypes.scalar_type_name(out.dtype)} does not match input dtype "
+                               f"{dtypes.scalar_type_name(input.dtype)}")
+        return fineprint.write_out(dot(input, other), out)
+    if max(input.ndim, other.ndim) >= 3 and min(input.ndim, other.ndim) >= 1:
+        try:
+            batch = np.broadcast_shapes(input.shape[:-2], other.shape[:-2] if other.ndim > 1 else ())
+        except ValueError:
+            batch = None
+        if batch is not None:
+            rows, cols = tuple(input.shape[-2:-1]), tuple(other.shape[-1:]) if other.ndim > 1 else ()
+            fineprint.resize_out(out, batch + rows + cols)
+        _check(input, other)
+        if out.dtype is not other.dtype:
+            raise RuntimeError(f"Expected out tensor to have dtype {_C_NAMES[other.dtype.name]}, but got "
+                               f"{_C_NAMES[out.dtype.name]} instead")
+    return fineprint.write_out(matmul(input, other), out, same_dtype=True)
 
 
 def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:

@@ -258,10 +258,12 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = list(tensors)
     if not tensors:
         raise ValueError("tinygrad_edu.cat(): expected a non-empty list of Tensors")
-    checked = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)] or tensors
+    checked = [x for x in tensors if not (x.ndim == 1 and x.numel() == 0)]  # (PyTorch skips empty vectors)
     for i, x in enumerate(tensors):
         if x.ndim == 0:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    if not checked:  # only empty vectors: any dim will do
+        return Cat.apply(*_same_dtype(tensors), dim=0)
     first = checked[0]
     d = _wrap_dim(dim, first.ndim)
     for i, x in enumerate(checked[1:], 1):

@@ -203,8 +203,8 @@ class Pow(Op):
         a, b, y = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         with quietly():
-            ga = select(b == 0, 0, g * b * a ** (b - 1)) if need_a else None  # b a**(b-1); 0 where b = 0
-            gb = select((a == 0) & (b >= 0), 0, g * y * array_module(g).log(a)) if need_b else None  # a**b log a
+            ga = g * select(b == 0, 0, b * a ** (b - 1)) if need_a else None  # b a**(b-1); 0 where b = 0
+            gb = g * select((a == 0) & (b >= 0), 0, y * array_module(g).log(a)) if need_b else None  # a**b log a
         return ga, gb
 
 
@@ -222,7 +222,7 @@ class PowScalar(Op):
         ctx.save_for_backward(a)
         ctx.p = p
         with quietly():
-            return a ** p
+            return _power(a, p)
 
     @staticmethod
     def backward(ctx, g):
@@ -230,9 +230,18 @@ class PowScalar(Op):
             return g * 0, None
         a, = ctx.saved_tensors
         with quietly():
-            return g * ctx.p * a ** (ctx.p - 1), None
+            return g * (ctx.p * _power(a, ctx.p - 1)), None
 
     backward_name = "PowBackward0"
+
+
+def _power(a: Any, p: float) -> Any:
+    """a ** p as PyTorch computes it: sqrt(a) for p = 0.5 and 1 / sqrt(a) for p = -0.5 (so (-0.) ** 0.5 is -0. and
+    (-inf) ** -0.5 is nan, where C's pow gives 0. and 0.)."""
+    if p == 0.5 or p == -0.5:
+        r = array_module(a).sqrt(a)
+        return r if p > 0 else 1 / r
+    return a ** p
 
 
 class FloorDivide(Op):
@@ -557,6 +566,7 @@ def _int_pow(base: Any, exponent: Any, dt: dtypes.dtype) -> Tensor:
     if not isinstance(exponent, Tensor):
         if exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        dtypes.check_fits(exponent, dt)
         return Tensor._make(as_array(base._data ** dtypes.wrap_int(exponent, dt)).astype(dt.np, copy=False), base._device)
     xp = array_module(exponent._data)
     a = base._data if isinstance(base, Tensor) else xp.asarray(base, dtype=dt.np)
@@ -711,8 +721,10 @@ def _logic(op: str):
     def logic(input: Tensor, other: Tensor) -> Tensor:
         fineprint.require_tensor(op, other)
         same_device((input, other))
+        dt = dtypes.result_type(input, other).np  # (in it, a 0-d int32 -2**31 is a uint8 0: False)
         try:
-            return Tensor._make(as_array(getattr(array_module(input._data), op)(input._data, other._data)))
+            return Tensor._make(as_array(getattr(array_module(input._data), op)(input._data.astype(dt, copy=False),
+                                                                                 other._data.astype(dt, copy=False))))
         except ValueError:
             raise broadcast_error(input.shape, other.shape) from None
     logic.__name__ = op
