@@ -132,6 +132,7 @@ def _as_pytorch(v, dt, g, weight, n):
     """v * g * weight / n in PyTorch's order, rounded to the input's dtype `dt` after each step as its in-place
     ops round (so what overflows there overflows here)."""
     for f in (g, weight):
+        f = f.astype(dt) if getattr(f, "ndim", None) == 0 else f  # (a 0-d factor takes v's dtype)
         v = (v.astype(dt, copy=False) * f).astype(dt, copy=False)
     return v / n
 
