@@ -157,7 +157,7 @@ class Node:
         parameters (those PyTorch's graph keeps too). A node that saved nothing can run again."""
         if self._saved:
             self._saved = None
-        args = [_Freed(a) if isinstance(a, Tensor) and (a.grad_fn is not None or not a.requires_grad) else a
+        args = [_Freed(a) if isinstance(a, Tensor) and (a.grad_fn is not None or not a._requires_grad) else a
                 for a in self.args]
         self.inputs = tuple([None if t is None else a for t, a in zip(self.inputs, args)])  # (one per argument)
         self.args = tuple(args)
@@ -208,8 +208,9 @@ class Op:
                 elif a._device is not device and a._device != device:
                     same_device([t for t in args if isinstance(t, Tensor)])  # raises PyTorch's error
                 arrays.append(a._data)
-                inputs.append(a if a.requires_grad else None)
-                needs_grad = needs_grad or a.requires_grad
+                wants_grad = a._requires_grad  # (the attribute, not the checking property: this is the hot path)
+                inputs.append(a if wants_grad else None)
+                needs_grad = needs_grad or wants_grad
             else:
                 arrays.append(a)
                 inputs.append(None)
@@ -217,7 +218,7 @@ class Op:
             return Tensor._make(as_array(cls.forward(_NoNode(), *arrays, **kwargs)))
         ctx = Node(cls, tuple(inputs), args)
         result = Tensor._make(as_array(cls.forward(ctx, *arrays, **kwargs)))
-        result.requires_grad, result.grad_fn = True, ctx
+        result._requires_grad, result.grad_fn = True, ctx
         return result
 
     @classmethod
