@@ -215,9 +215,9 @@ class Op:
                 arrays.append(a)
                 inputs.append(None)
         if not (needs_grad and _grad_enabled):  # no graph: the forward alone, with a throwaway ctx
-            return Tensor._make(as_array(cls.forward(_NoNode(), *arrays, **kwargs)))
+            return Tensor._make(cls.forward(_NoNode(), *arrays, **kwargs))
         ctx = Node(cls, tuple(inputs), args)
-        result = Tensor._make(as_array(cls.forward(ctx, *arrays, **kwargs)))
+        result = Tensor._make(cls.forward(ctx, *arrays, **kwargs))  # (_make turns NumPy scalars into arrays)
         result._requires_grad, result.grad_fn = True, ctx
         return result
 
@@ -314,7 +314,7 @@ def _backward_on_tensors(node: Node, grad: Tensor) -> tuple:
             return inputs[id(value)]
         if not hasattr(value, "shape"):  # a number the forward was given
             return value
-        out = Tensor._make(as_array(value), requires_grad=True)  # anything else saved is the node's output
+        out = Tensor._make(value, requires_grad=True)  # anything else saved is the node's output
         out.grad_fn = node
         return out
 
@@ -400,7 +400,7 @@ def _accumulate(t: Tensor, grad: Any, handed_out: set) -> None:
     elif t.grad_fn is None:
         t.grad._data += grad  # a leaf's grad adds up in place, as in PyTorch (a reference to .grad sees the sum)
     else:
-        t.grad = Tensor._make(as_array(t.grad._data + grad), t._device)
+        t.grad = Tensor._make(t.grad._data + grad, t._device)
 
 
 def _root_grad(t: Tensor, gradient: Any, what: str = "grad") -> Any:
