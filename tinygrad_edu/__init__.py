@@ -25,7 +25,7 @@ from .ops import (abs, add, argmax, argmin, bitwise_and, bitwise_not, bitwise_or
                   maximum, mean, min, minimum, mm, mul, ne, neg, permute, pow, relu, remainder, reshape, sigmoid,
                   softmax, sqrt, squeeze, stack, sub, sum, swapaxes, t, tanh, transpose, tril, triu, unsqueeze, where)
 from . import backends
-from .printing import set_printoptions
+from .printing import set_printoptions  # (and Tensor's repr)
 from .tensor import Size, Tensor
 from . import nn, optim, utils  # the library layer, on top of the tensors and ops above
 from .serialization import load, save

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from . import messages
+
 
 class dtype:
     """A tensor's element type, such as `tinygrad_edu.float32`."""
@@ -37,7 +39,7 @@ float32 = dtype("float32", np.float32, 2)
 float64 = dtype("float64", np.float64, 2)
 
 ALL = (bool_, uint8, int8, int16, int32, int64, float16, float32, float64)
-_FROM_NUMPY = {d.np: d for d in ALL}
+FROM_NUMPY = _FROM_NUMPY = {d.np: d for d in ALL}  # (the engine looks dtypes up here, fast)
 
 default_float = float32
 default_int = int64
@@ -61,13 +63,7 @@ def check(d: Any, what: str = "dtype") -> dtype:
     raise TypeError(f"{what} must be a tinygrad_edu.dtype such as tinygrad_edu.float32, not {type(d).__name__}{hint}")
 
 
-_SCALAR_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
-                      "int64": "Long", "float16": "Half", "float32": "Float", "float64": "Double"}
-
-
-def scalar_type_name(d: dtype) -> str:
-    """The name PyTorch's error messages give a dtype: Float, Long, Bool..."""
-    return _SCALAR_TYPE_NAMES[d.name]
+scalar_type_name = messages.type_name  # 'Float', 'Long', 'Bool': the names PyTorch's messages give dtypes
 
 
 def promote_types(a: dtype, b: dtype) -> dtype:
@@ -121,7 +117,7 @@ def from_type_name(name: str) -> dtype:
     """The dtype a type name stands for, as `Tensor.type` takes it: 'torch.FloatTensor', 'tinygrad_edu.LongTensor'."""
     short = name.rsplit(".", 1)[-1].removesuffix("Tensor")
     for d in ALL:
-        if _SCALAR_TYPE_NAMES[d.name] == short:
+        if messages.type_name(d) == short:
             return d
     raise ValueError(f"invalid type: '{name}'")
 

@@ -10,6 +10,10 @@ import math
 
 import numpy as np
 
+from . import dtypes
+from .backend import to_numpy
+from .tensor import Tensor
+
 PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = 4, 1000, 3, 80
 SCI_MODE: bool | None = None  # None: chosen from the values
 _PROFILES = {"default": (4, 1000, 3, 80), "short": (2, 1000, 2, 80), "full": (4, math.inf, 3, 80)}
@@ -128,10 +132,8 @@ def _add_suffixes(body: str, suffixes: list[str], indent: int) -> str:
     return "".join(out) + ")"
 
 
-def tensor_repr(t) -> str:
+def tensor_repr(t: Tensor) -> str:
     """`tensor([1., 2.], requires_grad=True)` and friends, character for character as PyTorch."""
-    from . import dtypes
-    from .backend import to_numpy
     prefix = "tensor("
     indent = len(prefix)
     a = to_numpy(t._data)
@@ -153,3 +155,6 @@ def tensor_repr(t) -> str:
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)
+
+
+Tensor.__repr__ = tensor_repr

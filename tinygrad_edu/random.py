@@ -29,6 +29,8 @@ only the CPU numbers match PyTorch's.
 """
 from __future__ import annotations
 
+from .inplace import check_inplace
+
 import math
 import os
 from typing import Any
@@ -468,7 +470,7 @@ def bernoulli(generator: Generator, p: Any, shape: tuple) -> np.ndarray:
 
 def _fill(tensor: Tensor, values: np.ndarray) -> Tensor:
     """Write `values` into `tensor`, in place (they are made on the CPU and moved to its device)."""
-    tensor._check_inplace()
+    check_inplace(tensor)
     values = values.reshape(tensor.shape).astype(tensor._data.dtype, copy=False)
     tensor._data[...] = values if tensor.device == CPU else move(values, tensor.device)
     return tensor

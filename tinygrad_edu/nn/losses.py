@@ -20,7 +20,7 @@ from .. import dtypes
 from ..autograd import Op
 from ..backend import array_module
 from ..ops import log_softmax
-from ..ops.pointwise import broadcast_error
+from ..messages import broadcast_error
 from ..ops.reductions import _torch_name
 from ..tensor import Tensor
 from .module import Module
@@ -191,7 +191,7 @@ class NllLoss(Op):
 class NllLoss2d(NllLoss):
     """The same, over a batch of images: (samples, classes, h, w) with a (samples, h, w) target."""
 
-    backward_name = "NllLoss2DBackward0"
+    node_name = "NllLoss2DBackward0"
 
 
 def _classes(shape: tuple) -> int:
@@ -214,7 +214,7 @@ def _unrows(rows, shape: tuple):
 class _DivByCount(Op):
     """loss / n for a number n, as PyTorch's C++ losses divide (its node is DivBackward1)."""
 
-    backward_name = "DivBackward1"
+    node_name = "DivBackward1"
 
     @staticmethod
     def forward(ctx, a, n):

@@ -38,7 +38,8 @@ class Parameter(Tensor):
         if data is None:
             data = Tensor._make(np.empty(0, dtype=dtypes.default_float.np))
         p = object.__new__(cls)
-        p._init(data._data, data._device)
+        p._data, p._device = data._data, data._device
+        p._requires_grad, p.grad, p.grad_fn, p._retains_grad = False, None, None, False
         p.requires_grad_(requires_grad)
         return p
 

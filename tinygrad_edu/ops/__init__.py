@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import dtypes
+from .. import dtypes, inplace, messages  # (inplace: the in-place methods, added to Tensor)
 from ..tensor import Tensor
 from . import indexing, masks, matmul as _matmul, movement, pointwise, reductions
 from .indexing import getitem, setitem
@@ -92,6 +92,14 @@ def _type_as(self, other):
 for _name, _fn in {**_METHODS, "view_as": _view_as, "reshape_as": _view_as, "where": _where, "cpu": _cpu,
                    "cuda": _cuda, "type_as": _type_as}.items():
     setattr(Tensor, _name, _fn)
+def _type(self, dtype=None):
+    """A copy in `dtype` (this tensor itself if it already is); without one, the type's name."""
+    if dtype is None:
+        return messages.tensor_type(self)
+    return to(self, dtypes.from_type_name(dtype) if isinstance(dtype, str) else dtype)
+
+
+Tensor.type = _type
 Tensor.T = property(lambda self: permute(self, tuple(reversed(range(self.ndim)))), doc="The dimensions reversed.")
 def _mT(self):
     """The last two dimensions swapped (matrices or batches of matrices)."""

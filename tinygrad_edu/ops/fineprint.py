@@ -49,7 +49,7 @@ def check_broadcast(*shapes: tuple) -> None:
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:
-        from .pointwise import broadcast_error
+        from ..messages import broadcast_error
         raise broadcast_error(*shapes) from None
 
 

@@ -5,6 +5,8 @@ an element twice, both picks' gradients add up.
 """
 from __future__ import annotations
 
+from ..inplace import check_inplace
+
 import math
 from typing import Any
 
@@ -13,7 +15,8 @@ import numpy as np
 from .. import dtypes
 from ..autograd import Op, is_grad_enabled
 from ..backend import array_module
-from ..tensor import NOT_RECORDED, Tensor, same_device
+from ..messages import NOT_RECORDED, same_device
+from ..tensor import Tensor
 
 
 def index_key(key: Any, t: Tensor) -> Any:
@@ -126,7 +129,7 @@ class Alias(Index):
 
 
 class NewAxis(Index):
-    backward_name = "UnsqueezeBackward0"
+    node_name = "UnsqueezeBackward0"
 
 
 def _node_for(key: tuple, shape: tuple, tuple_key: bool) -> type:
@@ -167,20 +170,20 @@ def setitem(input: Tensor, key: Any, value: Any) -> None:
         basic = tuple(k for k in keys for k in ((slice(None),) * getattr(k, "ndim", 1) if isinstance(k, Tensor) and
                                                 k.dtype in (dtypes.bool_, dtypes.uint8) else (k,)))
         _pick(input, tuple(slice(None) if isinstance(k, (Tensor, list)) else k for k in basic))  # (its ints first)
-        input._check_inplace(view=True)
+        check_inplace(input, view=True)
     masked_fill = _check_fill_and_overlap(input, keys, value, by_tensor)
     parts = index_key(key, input)
     if masked_fill and isinstance(value, Tensor):
         dtypes.check_fits(value.item(), input.dtype)
     if input.requires_grad:
         _check_assignment(input, parts, value)  # a bad index or value first, then the in-place refusal
-    input._check_inplace(view=True)
+    check_inplace(input, view=True)
     if isinstance(value, Tensor) and value.requires_grad and is_grad_enabled():
         raise RuntimeError(NOT_RECORDED)
     if _check_assignment(input, parts, value):
         if isinstance(value, Tensor):
             value = value.reshape(_value_shape(value))
-        input._data[parts] = dtypes.wrap_int(input._same_device(value), input.dtype)
+        input._data[parts] = dtypes.wrap_int((value._data if isinstance(value, Tensor) and not same_device((input, value)) else value), input.dtype)
 
 
 def _check_fill_and_overlap(input: Tensor, keys: tuple, value: Any, by_tensor: bool) -> bool:

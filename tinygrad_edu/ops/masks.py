@@ -5,6 +5,8 @@ Their backward lets the gradient through where the element was kept, and sends 0
 """
 from __future__ import annotations
 
+from ..inplace import check_inplace
+
 from typing import Any
 
 import numpy as np
@@ -12,9 +14,10 @@ import numpy as np
 from .. import dtypes
 from ..autograd import Op
 from ..backend import array_module
-from ..tensor import Tensor, same_device
+from ..messages import same_device
+from ..tensor import Tensor
 from . import fineprint
-from .pointwise import broadcast_error
+from ..messages import broadcast_error
 
 
 class MaskedFill(Op):
@@ -73,7 +76,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
 
 def masked_fill_(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """`masked_fill`, in place."""
-    input._check_inplace()
+    check_inplace(input)
     if isinstance(mask, Tensor) and mask.shape != input.shape:
         try:
             fits = np.broadcast_shapes(tuple(input.shape), tuple(mask.shape)) == tuple(input.shape)

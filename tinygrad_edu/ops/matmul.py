@@ -16,7 +16,7 @@ from .. import dtypes
 from ..autograd import Op
 from ..tensor import Tensor
 from . import fineprint
-from .pointwise import broadcast_error
+from ..messages import broadcast_error
 
 
 def _dims(shape) -> str:
@@ -24,7 +24,7 @@ def _dims(shape) -> str:
 
 
 class MatMul(Op):
-    backward_name = "MmBackward0"
+    node_name = "MmBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -50,15 +50,15 @@ class MatMul(Op):
 
 
 class Dot(MatMul):
-    backward_name = "DotBackward0"
+    node_name = "DotBackward0"
 
 
 class Mv(MatMul):
-    backward_name = "MvBackward0"
+    node_name = "MvBackward0"
 
 
 class Bmm(MatMul):
-    backward_name = "BmmBackward0"
+    node_name = "BmmBackward0"
 
 
 _BY_RANK = {(1, 1): Dot, (2, 1): Mv, (2, 2): MatMul, (1, 2): MatMul}

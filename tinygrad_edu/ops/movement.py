@@ -12,7 +12,8 @@ import numpy as np
 from .. import dtypes
 from ..autograd import Op
 from ..backend import array_module
-from ..tensor import Size, Tensor, _wrap_dim
+from ..args import dim as _wrap_dim
+from ..tensor import Size, Tensor
 from . import fineprint
 
 
@@ -93,11 +94,11 @@ class Squeeze(Op):
 
 
 class SqueezeDim(Squeeze):
-    backward_name = "SqueezeBackward1"
+    node_name = "SqueezeBackward1"
 
 
 class SqueezeDims(Squeeze):
-    backward_name = "SqueezeBackward2"
+    node_name = "SqueezeBackward2"
 
 
 class Unsqueeze(Op):

@@ -14,7 +14,8 @@ import numpy as np
 from .. import dtypes
 from ..autograd import Op, is_grad_enabled
 from ..backend import array_module, as_array
-from ..tensor import Tensor, same_device
+from ..messages import same_device
+from ..tensor import Tensor
 from . import fineprint
 
 
@@ -147,7 +148,7 @@ class Sub(Op):
 
 
 class Rsub(Sub):
-    backward_name = "RsubBackward1"
+    node_name = "RsubBackward1"
 
 
 class Mul(Op):
@@ -183,13 +184,13 @@ class Div(Op):
 class Rdiv(Div):
     """`number / tensor`: PyTorch records it as a multiplication by the reciprocal."""
 
-    backward_name = "MulBackward0"
+    node_name = "MulBackward0"
 
 
 class Pow(Op):
     """x ** y for two tensors (or a number raised to a tensor)."""
 
-    backward_name = "PowBackward1"
+    node_name = "PowBackward1"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -211,7 +212,7 @@ class Pow(Op):
 class Rpow(Pow):
     """A number raised to a tensor, `2 ** x`."""
 
-    backward_name = "PowBackward2"
+    node_name = "PowBackward2"
 
 
 class PowScalar(Op):
@@ -232,7 +233,7 @@ class PowScalar(Op):
         with quietly():
             return g * (ctx.p * _power(a, ctx.p - 1)), None
 
-    backward_name = "PowBackward0"
+    node_name = "PowBackward0"
 
 
 def _power(a: Any, p: float) -> Any:
@@ -247,7 +248,7 @@ def _power(a: Any, p: float) -> Any:
 class FloorDivide(Op):
     """a // b. Its gradient is 0 almost everywhere; PyTorch does not define it, and neither does this."""
 
-    backward_name = "NotImplemented"
+    node_name = "NotImplemented"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -283,7 +284,7 @@ class Rremainder(FloorDivide):
 class Remainder(Op):
     """a % b = a - b * floor(a / b), with the sign of b."""
 
-    backward_name = "RemainderBackward1"
+    node_name = "RemainderBackward1"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -297,7 +298,7 @@ class Remainder(Op):
 
 
 class RemainderScalar(Remainder):
-    backward_name = "RemainderBackward0"
+    node_name = "RemainderBackward0"
 
 
 class Neg(Op):
@@ -408,7 +409,7 @@ class Relu(Op):
 
 
 class Clamp(Op):
-    backward_name = "ClampBackward1"
+    node_name = "ClampBackward1"
 
     @staticmethod
     def forward(ctx, a, lo, hi):

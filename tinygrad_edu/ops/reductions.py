@@ -10,7 +10,8 @@ from typing import Any, Sequence
 from .. import dtypes
 from ..autograd import Op, is_grad_enabled
 from ..backend import array_module, as_array
-from ..tensor import Tensor, _wrap_dim
+from ..args import dim as _wrap_dim
+from ..tensor import Tensor
 from . import fineprint
 from .pointwise import maximum, minimum, quietly, select
 
@@ -57,7 +58,7 @@ class Sum(Op):
 
 
 class SumDim(Sum):
-    backward_name = "SumBackward1"
+    node_name = "SumBackward1"
 
 
 class Mean(Op):
@@ -75,13 +76,13 @@ class Mean(Op):
 
 
 class MeanDim(Mean):
-    backward_name = "MeanBackward1"
+    node_name = "MeanBackward1"
 
 
 class MaxAll(Op):
     """The largest element; ties share the gradient equally (as in PyTorch)."""
 
-    backward_name = "MaxBackward1"
+    node_name = "MaxBackward1"
 
     @staticmethod
     def forward(ctx, a, largest):
@@ -99,7 +100,7 @@ class MaxAll(Op):
 class MaxDim(Op):
     """Values along a dimension picked by the indices found in the forward (`max(dim)` / `min(dim)`)."""
 
-    backward_name = "MaxBackward0"
+    node_name = "MaxBackward0"
 
     @staticmethod
     def forward(ctx, a, index, dim, keepdim):
@@ -123,11 +124,11 @@ class MaxDim(Op):
 
 
 class MinDim(MaxDim):
-    backward_name = "MinBackward0"
+    node_name = "MinBackward0"
 
 
 class MinAll(MaxAll):
-    backward_name = "MinBackward1"
+    node_name = "MinBackward1"
 
 
 def _max(a: Any, dim: int) -> Any:
