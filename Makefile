@@ -10,7 +10,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # The course's own JupyterLab settings, for its lab only: no "official Jupyter news?" toast.
 LAB_ENV := JUPYTER_CONFIG_PATH="$(CURDIR)/scripts/jupyter_config$(if $(JUPYTER_CONFIG_PATH),:$(JUPYTER_CONFIG_PATH))"
 
-.PHONY: lab test fuzz setup setup-dev dot figures notebooks bench gpu-check gpu-wheels clean
+.PHONY: lab test loc fuzz setup setup-dev dot figures notebooks bench gpu-check gpu-wheels clean
 
 $(BIN)/python:
 	@PYTHON=$(PYTHON) sh scripts/make_venv.sh $(VENV)
@@ -35,6 +35,9 @@ lab: setup dot                     ## open the course in JupyterLab
 test: setup-dev dot                ## unit tests and strict nbval over every notebook
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+loc:                               ## the engine's reading path and its size (fails above 1,200 lines)
+	@$(PYTHON) -m scripts.loc
+
 N ?= 2000
 SEED ?= 0
 fuzz: setup-dev                    ## N random programs from SEED, compared with PyTorch: make fuzz N=20000 SEED=7
@@ -46,7 +49,7 @@ figures: setup dot                 ## redraw every image in notebooks/figures/ (
 notebooks: setup-dev dot           ## re-run every notebook top to bottom, storing its outputs
 	$(BIN)/python -m scripts.run_notebooks
 
-bench: setup                       ## ratio benchmarks (results in benchmarks/results/local/; UPDATE=1: the committed copy)
+bench: setup                       ## ratio and scaling benchmarks (results in benchmarks/results/local/; UPDATE=1: the committed copy)
 	$(BIN)/python -m benchmarks $(if $(UPDATE),--update)
 
 gpu-check:                         ## on an NVIDIA GPU machine: GPU tests, notebooks, benchmark (GPU_CHECK_PYTHON=python3: offline)

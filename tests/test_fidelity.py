@@ -375,3 +375,148 @@ def test_bce_with_logits_gradients_round_as_pytorch():
         return (x, t)[which].grad
     same(lambda lib: fn(lib, 0))
     same(lambda lib: fn(lib, 1))
+
+
+@pytest.mark.parametrize("expr", [
+    "x + 1", "x - 1", "x - y", "x * 2", "x * y", "x / 2", "2 / x", "x ** y", "x ** 2", "2 ** x", "x.pow(0.5)",
+    "x % y", "x.clamp(0, 1)", "x.clamp(min=0)", "x.clip(max=1)", "lib.where(x > 0, x, y)", "lib.where(x > 0, x, 1.)",
+    "x.to(lib.float64)", "x.double()", "x.clone()", "lib.maximum(x, y)", "lib.minimum(x, y)", "x.relu()", "abs(x)",
+    "-x", "x.exp()", "x.log()", "x.sqrt()", "x.sigmoid()", "x.tanh()", "x % 2", "2 % x", "x // y", "x // 2", "2 // x",
+])
+def test_pointwise_nodes_have_pytorchs_names_and_inputs(expr):
+    """Numbers that are op state (a clamp bound, pow's number) are not graph inputs; `x * 2`'s number is."""
+    def node(lib):
+        x, y = lib.ones(3, requires_grad=True), lib.ones(3, requires_grad=True)
+        fn = eval(expr, {"lib": lib, "x": x, "y": y}).grad_fn
+        return fn.name().split("::")[-1], len(fn.next_functions)  # (torch::autograd::NotImplemented)
+    assert node(tg) == node(torch)
+
+
+@pytest.mark.parametrize("expr", [
+    "x.sum()", "x.sum(1)", "x.sum((0, 1))", "x.mean()", "x.mean(0)", "x.max()", "x.min()", "x.max(1).values",
+    "x.min(0)[0]", "x.softmax(1)", "x.log_softmax(0)", "x.reshape(3, 2)", "x.view(-1)", "x.flatten()",
+    "x.unsqueeze(0).squeeze()", "x.unsqueeze(0).squeeze(0)", "x.unsqueeze(0).squeeze((0,))", "x.unsqueeze(1)",
+    "x.t()", "x.transpose(0, 1)", "x.permute(1, 0)", "x.mT", "x[:1].expand(4, 3)", "x.expand(2, 2, 3)",
+    "lib.cat([x, y.t()])", "lib.stack([x, x])", "x @ y", "x @ x[0]", "x[0] @ x[1]", "x.triu()", "x.tril(1)",
+    "x.masked_fill(x > 0, 0.)",
+])
+def test_shape_nodes_have_pytorchs_names_and_inputs(expr):
+    """Dims, shapes, keepdim and diagonals are op state, not graph inputs: `x.sum(1)` has one next function."""
+    def node(lib):
+        x, y = lib.ones(2, 3, requires_grad=True), lib.ones(3, 2, requires_grad=True)
+        fn = eval(expr, {"lib": lib, "x": x, "y": y}).grad_fn
+        return fn.name(), len(fn.next_functions)
+    assert node(tg) == node(torch)
+
+
+SHAPES = [  # what the one shape parser (tinygrad_edu.args) accepts and refuses, for creation and for views
+    "lib.ones(2, 3)", "lib.ones((2, 3))", "lib.ones([2, 3])", "lib.ones(())", "lib.ones(np.int64(2))",
+    "lib.ones(2, True)",
+    "lib.zeros(lib.Size([2, 1]))", "lib.empty(0, 2)", "lib.rand(2, 2)", "lib.randn((3,))", "lib.full((2, 1), 1.)",
+    "lib.ones()", "lib.ones(2.0)", "lib.ones((2, 2.0))", "lib.ones(2, 2.0)", "lib.ones('a')", "lib.ones([[2, 3]])",
+    "lib.ones(2, None)", "lib.ones(2, -1)", "lib.ones(-1)", "lib.randn(2, 2.0)", "lib.rand(2.0)", "lib.empty(2, -3)",
+    "lib.full((2, 2.0), 1)", "lib.full((2, -1), 1.)", "lib.randint(3, (2, 2.0))", "lib.randint(3, (-1,))",
+    "z.reshape(-1)", "z.reshape((2, -1))", "z.view([2, 2])", "z.view(2, -1)", "z.reshape(lib.tensor(4))",
+    "z.expand(3, -1)", "z.expand((2, 4))", "z[:1].reshape(())", "z[:1].reshape([])", "z[:0].reshape(0, 5)",
+    "z.reshape()", "z.reshape(2, 2.0)", "z.reshape((2, 2.0))", "z.view(2, 2.0)", "z.expand(2, 2.0)", "z.expand(2.0)",
+    "z.reshape('a')", "z.reshape(lib.tensor(4.0))", "z.reshape(2, -2)", "z.view(-5)", "z.reshape(-1, -1)",
+    "z.reshape(3)", "z.reshape(())", "z[:0].reshape(-1, 0)", "z.expand()", "z.expand(())", "z.expand(2, 3)",
+    "z.reshape(2, 2).permute()", "z.reshape(2, 2).permute(1, 0.0)", "z.reshape(2, 2).permute(2.0)",
+    "z.reshape(2, 2).permute((1, 0.0))",
+]
+
+
+@pytest.mark.parametrize("expr", SHAPES)
+def test_one_shape_parser_accepts_and_refuses_as_pytorch(expr):
+    def run(lib):
+        lib.manual_seed(0)
+        return eval(expr, {"lib": lib, "z": lib.zeros(4), "np": np})
+    same(run)
+    if outcome(run, torch)[0] == "raises":
+        assert message(run, tg) == message(run, torch).replace("torch.", "tinygrad_edu.")
+
+
+@pytest.mark.parametrize("expr", ["x.sum(1)", "x.mean()", "x.mean(0, keepdim=True)", "x.softmax(1)",
+                                  "x.log_softmax(0)", "x.reshape(4, 3)", "x.unsqueeze(0).squeeze(0)",
+                                  "x.sum(0, keepdim=True).expand(4, 3)", "x.flatten()"])
+def test_second_derivatives_of_reductions_and_reshapes(expr):
+    """These ops' backward also runs on tensors: autograd.grad(create_graph=True) differentiates it again."""
+    a = np.random.default_rng(0).normal(size=(4, 3))
+    out = []
+    for lib in (tg, torch):
+        x = lib.tensor(a, requires_grad=True)
+        y = eval(expr, {"x": x})
+        g, = lib.autograd.grad((y * y.tanh()).sum(), [x], create_graph=True)
+        h, = lib.autograd.grad((g * g).sum(), [x])
+        out.append((g.detach().numpy(), h.numpy()))
+    np.testing.assert_allclose(out[0][0], out[1][0], rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(out[0][1], out[1][1], rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("ranks", [(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3), (3, 1), (3, 2), (3, 3), (2, 4),
+                                   (4, 3), (1, 4)])
+def test_matmul_dtypes_and_empty_operands_as_pytorch(ranks):
+    """matmul does not promote: its error names the kernel PyTorch would call (dot, mv, mm, bmm, after folding a
+    batch into rows, which depends on requires_grad); a batched product of an empty operand is made in b's dtype."""
+    full = {1: (2,), 2: (2, 2), 3: (2, 2, 2), 4: (1, 2, 2, 2)}
+    empty = {1: (0,), 2: (0, 2), 3: (0, 2, 2), 4: (0, 2, 2, 2)}
+    ra, rb = ranks
+    for which_empty in ["none", "a", "b", "k"]:
+        sa, sb = (empty if which_empty == "a" else full)[ra], (empty if which_empty == "b" else full)[rb]
+        if which_empty == "k":  # the inner size is 0
+            sa, sb = sa[:-1] + (0,), (0,) + sb[1:] if rb == 1 else sb[:-2] + (0, sb[-1])
+        for da, db in [("uint8", "float32"), ("float32", "float64"), ("bool", "bool"), ("int64", "float32")]:
+            for grad in [g for g in ("", "a", "b") if not g or (da, db)[g == "b"].startswith("float")]:
+                def product(lib):
+                    a = lib.zeros(sa, dtype=getattr(lib, da), requires_grad=grad == "a")
+                    return a @ lib.zeros(sb, dtype=getattr(lib, db), requires_grad=grad == "b")
+                same(product)
+                if outcome(product, torch)[0] == "raises":
+                    assert message(product, tg).startswith(message(product, torch))
+
+
+@pytest.mark.parametrize("fn", [
+    lambda lib: 0.0 / lib.tensor([1.5, 0.0, 1e-310], dtype=lib.float64),  # 1 / 1e-310 is inf: 0 * inf
+    lambda lib: lib.tensor([False, False]).pow(lib.tensor([True, True, False])),  # the shapes, before the dtype
+    lambda lib: lib.floor_divide(lib.tensor([4], dtype=lib.uint8), lib.tensor(-2 ** 31, dtype=lib.int32)),
+    lambda lib: lib.tensor([4], dtype=lib.uint8) % 256,  # (256 is 0 in uint8)
+])
+def test_pointwise_fine_print_from_the_fuzzer(fn):
+    same(fn)
+
+
+def test_number_over_tensor_and_bool_powers_differentiate_as_pytorch():
+    grads(lambda lib, x: -lib.inf / x, [-6.04, 1.0, 3e38], dtype="float32")  # -(g * a) * (r * r): inf * 0 is nan
+    grads(lambda lib, x: 2 / x, [-6.04, 1.0, 0.5])
+    grads(lambda lib, x: x ** False, [1.5, 0.0, -3.5])  # PyTorch's x ** 0 shortcut does not take False
+
+
+@pytest.mark.parametrize("ranks", [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (3, 2), (1, 3), (2, 3), (3, 3)])
+def test_matmul_out_dtypes_and_sizes_in_pytorchs_order(ranks):
+    """matmul(out=): the kernel's checks in its order (addmv takes `out` as its input, mm checks it against the
+    first operand, a batched product resizes it first), for inner sizes that match and that do not."""
+    full = {1: (2,), 2: (2, 2), 3: (2, 2, 2)}
+    ra, rb = ranks
+    for k in (2, 3):
+        sb = full[rb] if k == 2 else ((3,) if rb == 1 else full[rb][:-2] + (3, 2))
+        for out_shape in [(), (1,), (2, 2), (5,)]:
+            for da, db, dout in [("float32",) * 3, ("float32", "float32", "float64"), ("int32", "int64", "float32")]:
+                def statement(lib):
+                    out = lib.ones(out_shape, dtype=getattr(lib, dout))
+                    a, b = lib.ones(full[ra], dtype=getattr(lib, da)), lib.ones(sb, dtype=getattr(lib, db))
+                    return out, lambda: lib.matmul(a, b, out=out)
+
+                def product(lib, shape_left=False):
+                    out, run = statement(lib)
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", UserWarning)  # (both warn that `out` was resized)
+                        try:
+                            run()
+                        except (RuntimeError, IndexError):
+                            if not shape_left:
+                                raise
+                    return tuple(out.shape) if shape_left else out
+                same(product)
+                same(lambda lib: product(lib, shape_left=True))  # (the shape a failed call leaves `out` in)
+                if outcome(product, torch)[0] == "raises":
+                    assert message(product, tg).startswith(message(product, torch))

@@ -647,3 +647,199 @@ def test_linear_error_order_over_dtypes_and_shapes(dtype, x_shape, b_shape):
             args = [lib.zeros(s, dtype=getattr(lib, dtype)) for s in (x_shape, w_shape, b_shape) if s is not None]
             return lib.nn.functional.linear(*args), []
         same_everything(make)
+
+
+# --- Embedding(max_norm=...) --------------------------------------------------------------------
+
+def _embedding_weights(dtype=np.float32):
+    """Rows of norms far from 1 on both sides, a zero row, a nan and an inf row."""
+    w = np.random.default_rng(3).normal(size=(7, 4)) * np.array([[0.05], [3.0], [0.2], [5.0], [1.0], [8.0], [0.1]])
+    w[4] = 0
+    return np.concatenate([w, [[NAN, 1, 0, 0], [INF, 0, 1, 0]]]).astype(dtype)
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1, 3.5, INF, 0.5, 0])
+@pytest.mark.parametrize("max_norm", [1.0, 0.3, 2])
+@pytest.mark.parametrize("padding_idx", [None, 3])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_embedding_max_norm_renormalizes_like_pytorch(norm_type, max_norm, padding_idx, dtype):
+    w0 = _embedding_weights(np.dtype(dtype))
+    idx = np.array([[1, 3, 3, 0], [4, 7, 8, 1]])  # repeats, the zero row, the nan and inf rows; 2, 5, 6 unused
+
+    def make(lib):
+        w = lib.tensor(w0, requires_grad=True)
+        out = lib.nn.functional.embedding(lib.tensor(idx), w, padding_idx, max_norm, norm_type)
+        (out * lib.arange(32, dtype=w.dtype).reshape(2, 4, 4)).sum().backward()
+        return out, w.detach(), w.grad, out.grad_fn.name(), w.is_leaf
+    ours, theirs = both(make)
+    for a, b in zip(ours[:3], theirs[:3]):
+        assert_same_tensor(a, b, rtol=1e-5, atol=1e-6)
+    assert ours[3:] == theirs[3:]
+    changed = ~((w0 == ours[1].numpy()) | np.isnan(w0))
+    assert np.array_equal(changed, ~((w0 == theirs[1].numpy()) | np.isnan(w0)))
+    assert not changed[[2, 5, 6]].any()  # rows not looked up stay as they were
+
+
+@pytest.mark.parametrize("args", [dict(max_norm=1.0), dict(max_norm=0.5, norm_type=1.0), dict(norm_type=3),
+                                  dict(padding_idx=0, max_norm=2)])
+def test_embedding_module_max_norm_against_pytorch(args):
+    w0 = _embedding_weights()[:7]
+
+    def make(lib):
+        e = lib.nn.Embedding(7, 4, **args)
+        with lib.no_grad():
+            e.weight.copy_(lib.tensor(w0))
+        opt = lib.optim.SGD(e.parameters(), lr=0.5)
+        outs = []
+        for idx in ([1, 2, 1], [[3, 5], [1, 6]]):
+            opt.zero_grad()
+            out = e(lib.tensor(idx))
+            out.pow(2).sum().backward()
+            opt.step()
+            outs.append(out.detach())
+        return outs, e.weight.detach(), repr(e)
+    ours, theirs = both(make)
+    for a, b in zip(ours[0] + [ours[1]], theirs[0] + [theirs[1]]):
+        assert_same_tensor(a, b, rtol=1e-5, atol=1e-6)
+    assert ours[2] == theirs[2]
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([7]), w, max_norm=1.),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([7, -12, 2]), w, max_norm=1.),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([-1]), w, max_norm=1.),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1.]), w, max_norm=1.),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([True]), w, max_norm=1.),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1], dtype=lib.uint8), w, max_norm=1.),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1., 2]), w[0], max_norm=1.),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w.long(), max_norm=1.),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w.bool(), max_norm=1.),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w[0, 0], max_norm=1.),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w[0, 0], max_norm=1., padding_idx=0),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w[0, 0], max_norm=1., padding_idx=1),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w, max_norm="a"),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w, max_norm=lib.tensor([1.])),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w, max_norm=1, norm_type=None),
+    lambda lib, w: lib.nn.functional.embedding([1], w, max_norm=1),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w[:0], max_norm=1),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w, max_norm=1, padding_idx=9),
+    lambda lib, w: lib.nn.Embedding(7, 4, max_norm=1)(lib.tensor([[9]])),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w[:, :0], max_norm=1, norm_type=INF),
+    lambda lib, w: lib.nn.functional.embedding(lib.tensor([1]), w[:, :0], max_norm=1, norm_type=-INF),
+])
+def test_embedding_max_norm_errors_match_pytorch(call):
+    torch = torch_or_skip()
+    w0 = _embedding_weights()[:7]
+    with pytest.raises(Exception) as theirs:
+        call(torch, torch.tensor(w0, requires_grad=True))
+    with pytest.raises(type(theirs.value)) as ours:
+        call(tg, tg.tensor(w0, requires_grad=True))
+    assert str(ours.value) == norm(str(theirs.value))
+
+
+def test_embedding_max_norm_accepts_a_0d_tensor_and_empty_indices():
+    def make(lib):
+        w = lib.tensor(_embedding_weights()[:7])
+        out = lib.nn.functional.embedding(lib.tensor([1, 3]), w, max_norm=lib.tensor(1.5), norm_type=lib.tensor(1.))
+        empty = lib.nn.functional.embedding(lib.tensor([], dtype=lib.long), w.long(), max_norm=1.)
+        return out, w, empty
+    ours, theirs = both(make)
+    for a, b in zip(ours, theirs):
+        assert_same_tensor(a, b)
+
+
+def test_embedding_max_norm_scales_the_rows_before_a_bad_index_as_pytorch_does():
+    def make(lib):
+        w = lib.tensor(_embedding_weights()[:7])
+        with pytest.raises(IndexError):
+            lib.nn.functional.embedding(lib.tensor([9, 1, 3, 3, -2, 5]), w, max_norm=1.0)
+        return w
+    ours, theirs = both(make)
+    assert_same_tensor(ours, theirs)
+
+
+# --- binary_cross_entropy weights that broadcast ------------------------------------------------
+
+@pytest.mark.parametrize("x_shape", [(3,), (2, 3)])
+@pytest.mark.parametrize("w_shape", [(3,), (1, 3), (2, 3), (1,), (), (2,), (3, 1), (2, 1, 3)])
+@pytest.mark.parametrize("which", ["bce", "weight", "pos_weight", "pos_weight-long-target"])
+def test_bce_weight_shapes_like_pytorch(x_shape, w_shape, which):
+    x = np.linspace(-1, 1, int(np.prod(x_shape))).reshape(x_shape).astype(np.float32)
+    y = np.linspace(0, 1, x.size).reshape(x_shape).astype(np.float32)
+    w = np.full(w_shape, 2.0, np.float32)
+
+    def make(lib):
+        F_, xt = lib.nn.functional, lib.tensor(x, requires_grad=True)
+        if which == "bce":
+            out = F_.binary_cross_entropy(xt.sigmoid(), lib.tensor(y), weight=lib.tensor(w), reduction="none")
+        elif which == "weight":
+            out = F_.binary_cross_entropy_with_logits(xt, lib.tensor(y), weight=lib.tensor(w), reduction="none")
+        else:
+            target = lib.tensor(y).long() if which.endswith("long-target") else lib.tensor(y)
+            out = F_.binary_cross_entropy_with_logits(xt, target, pos_weight=lib.tensor(w), reduction="none")
+        return out, [xt]
+    ours, theirs = both(make)
+    if isinstance(theirs, Exception):
+        assert type(ours) is type(theirs), f"{ours!r} != {theirs!r}"
+        assert str(ours).startswith(norm(str(theirs))), f"{ours} != {theirs}"
+    else:
+        same_everything(make)
+
+
+@pytest.mark.parametrize("w_shape", [(1, 2), (2,), (3,), (1, 3), (), (4,)])
+@pytest.mark.parametrize("x_shape", [(2, 3), (3,)])
+def test_cross_entropy_probability_targets_check_the_weight_like_pytorch(w_shape, x_shape):
+    x = np.random.default_rng(0).normal(size=x_shape)
+
+    def make(lib):
+        xt = lib.tensor(x, requires_grad=True)
+        return lib.nn.functional.cross_entropy(xt, lib.full(x_shape, 1 / 3, dtype=lib.float64),
+                                               weight=lib.ones(w_shape, dtype=lib.float64)), [xt]
+    same_everything(make)
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1, INF, 3.5, 0])
+@pytest.mark.parametrize("columns", [2, 1])
+def test_embedding_max_norm_of_rows_near_the_float32_limit(norm_type, columns):
+    w0 = np.array([[3e38, 0], [3e38, 3e38], [1e-30, 0], [-2e38, 1e38], [2, 0]], np.float32)[:, :columns]
+
+    def make(lib):
+        w = lib.tensor(w0)
+        out = lib.nn.functional.embedding(lib.tensor([[4, 3], [0, 1]]), w, max_norm=1.0, norm_type=norm_type)
+        return out, w
+    ours, theirs = both(make)
+    for a, b in zip(ours, theirs):
+        assert_same_tensor(a, b)
+
+
+@pytest.mark.parametrize("case", [
+    ([[0.5, 1.5], [2.0, -1.0]], [-100, 1], [3.0, 0.0]),          # the only counted sample has weight 0
+    ([0.5, 1.5], -100, [3.0, 0.0]),                              # one sample, ignored
+    ([[[-0.77], [2.89], [0.5]], [[-2.0], [-2.51], [3e38]]], [[-100], [2]], [2.0, 0.5, 0.0]),
+    ([[1.0, 2.0], [0.5, -0.5]], [-100, -100], None),             # every sample ignored
+])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_ignored_samples_get_a_zero_gradient_when_the_total_weight_is_zero(case, create_graph):
+    x, t, w = case
+
+    def make(lib):
+        xt = lib.tensor(x, dtype=lib.float64, requires_grad=True)
+        loss = lib.nn.functional.cross_entropy(xt, lib.tensor(t), weight=None if w is None else lib.tensor(w,
+                                               dtype=lib.float64))
+        grad, = lib.autograd.grad(loss * 1.5, xt, create_graph=create_graph)
+        return loss, grad
+    ours, theirs = both(make)
+    for a, b in zip(ours, theirs):
+        assert_same_tensor(a.detach(), b.detach())
+
+
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+def test_cross_entropy_probability_targets_overflow_as_pytorch(reduction):
+    x = np.array([[-0.5, 3e38, 3.09], [1.0, 2.0, 3.0]], np.float32)
+    p = np.array([[0.55, 0.68, 0.12], [0.2, 0.3, 0.5]], np.float32)
+
+    def make(lib):
+        xt = lib.tensor(x, requires_grad=True)
+        return lib.nn.functional.cross_entropy(xt, lib.tensor(p), weight=lib.tensor([0.5, 2.0, 3.0]),
+                                               reduction=reduction), [xt]
+    same_everything(make)

@@ -188,3 +188,88 @@ def test_errors_match_torch(call):
     with pytest.raises(type(theirs.value)) as ours:
         call(tg, tg.ones(2, requires_grad=True))
     assert str(ours.value) == norm(str(theirs.value))
+
+
+TORCH_ONLY_KEYS = {"foreach", "differentiable", "fused", "capturable", "decoupled_weight_decay"}
+
+
+def settings(groups):
+    """Each group's keys but `params` and the ones only PyTorch's implementation has."""
+    return [{k: v for k, v in g.items() if k != "params" and k not in TORCH_ONLY_KEYS} for g in groups]
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam"])
+def test_param_groups_keep_a_learners_own_keys(name):
+    torch = torch_or_skip()
+
+    def run(lib):
+        ps = [lib.nn.Parameter(lib.tensor(a)) for a in start()]
+        extra = lib.nn.Parameter(lib.ones(2))
+        head = {"params": [ps[0]], "lr": 0.1, "name": "head", "tags": ["a", 1]}
+        opt = getattr(lib.optim, name)([head, {"params": ps[1], "note": None}], lr=0.01)
+        group = {"params": [extra], "name": "late", "lr": 0.5}
+        opt.add_param_group(group)
+        for p, g in zip(ps + [extra], grads(0) + [np.ones(2, np.float32)]):
+            p.grad = lib.tensor(g)
+        opt.step()
+        saved = opt.state_dict()
+        fresh = [lib.nn.Parameter(p.detach().clone()) for p in ps + [extra]]
+        opt2 = getattr(lib.optim, name)([{"params": [p], "lr": 3.0, "other": 1} for p in fresh], lr=5.0)
+        opt2.load_state_dict(saved)
+        saved["param_groups"][0]["tags"].append("changed after loading")
+        for p, g in zip(fresh, grads(1) + [np.ones(2, np.float32)]):
+            p.grad = lib.tensor(g)
+        opt2.step()
+        return (opt.param_groups[0] is head, opt.param_groups[2] is group, settings(opt.param_groups),
+                settings(saved["param_groups"]), [g["params"] for g in saved["param_groups"]],
+                settings(opt2.param_groups), [p.detach().numpy() for p in fresh])
+
+    ours, theirs = run(tg), run(torch)
+    assert ours[:6] == theirs[:6]
+    assert ours[3][0]["name"] == "head" and ours[5][2]["name"] == "late" and "other" not in ours[5][0]
+    for a, b in zip(ours[6], theirs[6]):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+
+
+def test_named_parameters_give_param_names():
+    torch = torch_or_skip()
+
+    def run(lib):
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(2, 3), lib.nn.Linear(3, 1))
+        opt = lib.optim.SGD(model[0].named_parameters(), lr=0.1)
+        opt.add_param_group({"params": model[1].named_parameters(), "lr": 0.2})
+        opt2 = lib.optim.SGD([{"params": list(model[0].parameters())}, {"params": model[1].parameters()}], lr=1.0)
+        opt2.load_state_dict(opt.state_dict())
+        return settings(opt.param_groups), opt.state_dict()["param_groups"], settings(opt2.param_groups)
+
+    ours, theirs = run(tg), run(torch)
+    assert ours[0] == theirs[0] and ours[2] == theirs[2]
+    assert settings(ours[1]) == settings(theirs[1]) and [g["params"] for g in ours[1]] == [[0, 1], [2, 3]]
+
+
+def test_repr_matches_torch_with_extra_keys():
+    torch = torch_or_skip()
+
+    def run(lib):
+        a, b = lib.ones(1, requires_grad=True), lib.ones(1, requires_grad=True)
+        return repr(lib.optim.Adam([{"params": [a], "name": "w"}, {"params": [b], "lr": 0.1}]))
+
+    theirs = "\n".join(line for line in run(torch).splitlines() if line.split(":")[0].strip() not in TORCH_ONLY_KEYS)
+    assert run(tg) == theirs
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, p, q: lib.optim.SGD([p], lr=0.1).add_param_group([q]),
+    lambda lib, p, q: lib.optim.SGD([{"params": {p}}], lr=0.1),
+    lambda lib, p, q: lib.optim.SGD([("w", p), q], lr=0.1),
+    lambda lib, p, q: lib.optim.SGD([("w", p)], lr=0.1).add_param_group({"params": [q]}),
+    lambda lib, p, q: lib.optim.SGD([p], lr=0.1).add_param_group({"params": [("w", q)]}),
+], ids=["not-a-dict", "set-in-group", "names-missing", "group-without-names", "group-with-names"])
+def test_param_group_errors_match_torch(call):
+    torch = torch_or_skip()
+    with pytest.raises(Exception) as theirs:
+        call(torch, torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True))
+    with pytest.raises(type(theirs.value)) as ours:
+        call(tg, tg.ones(2, requires_grad=True), tg.ones(2, requires_grad=True))
+    assert str(ours.value) == norm(str(theirs.value))

@@ -11,36 +11,57 @@ from typing import Any, Sequence
 from . import messages
 
 
-def shape(sizes: tuple, fn: str = "size") -> tuple[int, ...]:
-    """The shape in `f(2, 3)` or `f((2, 3))` or `f([2, 3])` or `f(tinygrad_edu.Size([2, 3]))`, as a tuple of ints."""
-    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
-        sizes = tuple(sizes[0])
+def shape(sizes: tuple, fn: str = "size", name: str = "size") -> tuple[int, ...]:
+    """The shape in `f(2, 3)`, `f((2, 3))`, `f([2, 3])` or `f(tinygrad_edu.Size([2, 3]))`, as a tuple of ints.
+
+    `fn` and `name` are the function and argument PyTorch's TypeError names (`reshape(): argument 'shape'`).
+    """
+    if not sizes:
+        raise messages.missing_argument(fn, name)
+    if len(sizes) == 1 and not isinstance(sizes[0], (tuple, list)):
+        try:
+            return (operator.index(sizes[0]),)
+        except TypeError:
+            raise messages.not_a_shape(fn, name, sizes[0]) from None
+    if len(sizes) == 1:
+        sizes = sizes[0]
     out = []
     for i, n in enumerate(sizes):
         try:
             out.append(operator.index(n))
         except TypeError:
-            raise TypeError(f"{fn}(): argument 'size' (position {i + 1}) must be tuple of ints, but found element of "
-                            f"type {type(n).__name__} at pos {i}") from None
+            raise messages.not_a_shape(fn, name, n, i) from None
     return tuple(out)
 
 
+def new_shape(sizes: tuple, fn: str) -> tuple[int, ...]:
+    """The shape of a new tensor (`zeros(2, 3)`): as `shape`, and no size may be negative."""
+    out = shape(sizes, fn)
+    for n in out:
+        if n < 0:
+            raise messages.negative_dimension(n, out)
+    return out
+
+
 def infer(sizes: tuple[int, ...], numel: int) -> tuple[int, ...]:
-    """`sizes` with its one -1 replaced by what makes `numel` elements (`reshape(-1, 3)`)."""
-    known = 1
-    for n in sizes:
-        if n != -1:
+    """`sizes` with its one -1 replaced by what makes `numel` elements (`reshape(-1, 3)`), checked against `numel`."""
+    known, unknown = 1, None
+    for i, n in enumerate(sizes):
+        if n == -1:
+            if unknown is not None:
+                raise messages.one_inferred()
+            unknown = i
+        elif n < 0:
+            raise messages.invalid_dimension(n, i, sizes)
+        else:
             known *= n
-    if sizes.count(-1) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    if -1 in sizes and known == 0 and numel == 0:
-        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(sizes)} because the unspecified "
-                           "dimension size -1 can be any value and is ambiguous")
-    if -1 in sizes and known and numel % known == 0:
-        sizes = tuple(numel // known if n == -1 else n for n in sizes)
-    if any(n < 0 for n in sizes) or known_product(sizes) != numel:
-        raise RuntimeError(f"shape '{list(sizes)}' is invalid for input of size {numel}")
-    return sizes
+    if unknown is None and known == numel:
+        return sizes
+    if unknown is not None and (known == numel or known and numel % known == 0):
+        if known == 0:
+            raise messages.ambiguous_reshape(sizes)
+        return sizes[:unknown] + (numel // known,) + sizes[unknown + 1:]
+    raise messages.invalid_shape(sizes, numel)
 
 
 def known_product(sizes: tuple[int, ...]) -> int:
@@ -65,6 +86,5 @@ def dims(ds: int | Sequence[int] | None, ndim: int) -> tuple[int, ...] | None:
     ds = (ds,) if isinstance(ds, int) else tuple(ds)
     out = tuple(dim(d, ndim) for d in ds)
     if len(set(out)) != len(out):
-        d = next(d for d in out if out.count(d) > 1)
-        raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        raise messages.repeated_dim(next(d for d in out if out.count(d) > 1))
     return out

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import dtypes, random as _random
+from . import args, dtypes, random as _random
 from .backend import CPU, Device, move, resolve
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed,  # noqa: F401
                      seed, set_rng_state)  # (the generator lives in random.py; creation's names stay)
@@ -129,45 +129,35 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 # --- filled -------------------------------------------------------------------------------------
 
-def _size(size: Sequence) -> tuple:
-    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
-        size = tuple(size[0])
-    for n in size:
-        if not isinstance(n, (int, np.integer)):
-            raise TypeError(f"size must be a tuple of ints, but got an element of type {type(n).__name__}")
-        if n < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {list(size)}")
-    return tuple(int(n) for n in size)
-
-
 def _dtype(dtype: dtypes.dtype | None, default: dtypes.dtype) -> np.dtype:
     return (default if dtype is None else dtypes.check(dtype)).np
 
 
-def _filled(fill: Any, size: tuple, dtype, device, requires_grad) -> Tensor:
-    return _place(np.full(_size(size), fill, dtype=_dtype(dtype, dtypes.default_float)), device, requires_grad)
+def _filled(fn: str, fill: Any, size: tuple, dtype, device, requires_grad) -> Tensor:
+    shape = args.new_shape(size, fn)
+    return _place(np.full(shape, fill, dtype=_dtype(dtype, dtypes.default_float)), device, requires_grad)
 
 
 def zeros(*size: Any, dtype: dtypes.dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros with the given shape."""
-    return _filled(0, size, dtype, device, requires_grad)
+    return _filled("zeros", 0, size, dtype, device, requires_grad)
 
 
 def ones(*size: Any, dtype: dtypes.dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones with the given shape."""
-    return _filled(1, size, dtype, device, requires_grad)
+    return _filled("ones", 1, size, dtype, device, requires_grad)
 
 
 def empty(*size: Any, dtype: dtypes.dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape whose values are not set (here: zeros)."""
-    return _filled(0, size, dtype, device, requires_grad)
+    return _filled("empty", 0, size, dtype, device, requires_grad)
 
 
 def full(size: Sequence[int], fill_value: Any, *, dtype: dtypes.dtype | None = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """A tensor of the given shape filled with `fill_value` (its dtype inferred from the value)."""
     dtype = dtype or dtypes.scalar_dtype(fill_value)
-    return _place(np.full(_size((size,)), fill_value, dtype=dtype.np), device, requires_grad)
+    return _place(np.full(args.new_shape((size,), "full"), fill_value, dtype=dtype.np), device, requires_grad)
 
 
 def _like(input: Tensor, dtype, device) -> tuple:
@@ -229,18 +219,16 @@ def eye(n: int, m: int | None = None, *, dtype: dtypes.dtype | None = None, devi
     return _place(np.eye(n, m, dtype=_dtype(dtype, dtypes.default_float)), device, requires_grad)
 
 
-def _random_float(kind: str, size: tuple, generator, dtype, device, requires_grad, *args) -> Tensor:
+def _random_float(kind: str, size: tuple, generator, dtype, device, requires_grad, *params) -> Tensor:
     """A new tensor of `size` filled by `random.uniform` or `random.normal` (the CPU stream, then moved)."""
-    if not size:
-        raise TypeError(f'{"rand" if kind == "uniform" else "randn"}() missing 1 required positional arguments: "size"')
-    shape = _size(size)
+    shape = args.new_shape(size, "rand" if kind == "uniform" else "randn")
     dt = dtypes.default_float if dtype is None else dtypes.check(dtype)
     if not dt.is_floating_point:
         raise NotImplementedError(f'"{"check_uniform_bounds" if kind == "uniform" else "normal_kernel_cpu"}" not '
                                   f"implemented for '{dtypes.scalar_type_name(dt)}'")
     dev = resolve(device)
     draw = _random.uniform if kind == "uniform" else _random.normal
-    values = draw(_random._generator(generator, dev), Size(shape).numel(), dt.np, *args)
+    values = draw(_random._generator(generator, dev), Size(shape).numel(), dt.np, *params)
     return _place(values.reshape(shape), dev, requires_grad)
 
 
@@ -267,7 +255,7 @@ def randint(low: int, high: int | None = None, size: Sequence[int] = None, *, ge
         low, high = 0, low
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    shape, dev = _size((size,)), resolve(device)
+    shape, dev = args.new_shape((size,), "randint"), resolve(device)
     values = _random.integers(_random._generator(generator, dev), Size(shape).numel(), int(low), int(high))
     return _place(values.reshape(shape).astype(_dtype(dtype, dtypes.int64)), dev, requires_grad)
 

@@ -11,6 +11,8 @@ step for step, so the same starting weights give the same weights after any numb
 """
 from __future__ import annotations
 
+import copy
+import warnings
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
@@ -38,21 +40,45 @@ class Optimizer:
             self.add_param_group(group)
 
     def add_param_group(self, param_group: dict) -> None:
-        """Add parameters with their own settings (unset ones take the optimizer's defaults)."""
-        group = dict(param_group)
-        params = group["params"]
-        group["params"] = [params] if isinstance(params, Tensor) else list(params)
-        for p in group["params"]:
+        """Add parameters with their own settings (unset ones take the optimizer's defaults).
+
+        The dict itself becomes the group, so any other key in it (a `'name'`, say) stays there and is saved by
+        `state_dict()`. `(name, parameter)` pairs, as `model.named_parameters()` gives, put the names under
+        `'param_names'`.
+        """
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
+        params = param_group["params"]
+        if isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering of "
+                            "tensors in sets will change between runs. Please use a list instead.")
+        params = [params] if isinstance(params, Tensor) else list(params)
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        params = [p[1] if isinstance(p, tuple) else p for p in params]
+        param_group["params"] = params
+        if names:
+            if len(names) != len(params):
+                raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+            param_group["param_names"] = names
+        for p in params:
             if not isinstance(p, Tensor):
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {typename(p)}")
-            if not p.is_leaf:
+            if not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
         for name, value in self.defaults.items():
-            group.setdefault(name, value)
+            param_group.setdefault(name, value)
+        if len({id(p) for p in params}) != len(params):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will "
+                          "cause an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                          stacklevel=3)
+        for group in self.param_groups:
+            if ("param_names" in group) != ("param_names" in param_group):
+                raise ValueError("all optimizer param groups should be with/without names. cannot add param group "
+                                 f"{'with' if 'param_names' in param_group else 'without'} names to the optimizer")
         taken = {id(p) for g in self.param_groups for p in g["params"]}
-        if any(id(p) in taken for p in group["params"]):
+        if any(id(p) in taken for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
-        self.param_groups.append(group)
+        self.param_groups.append(param_group)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: set every `.grad` to None (or to zeros with `set_to_none=False`)."""
@@ -80,19 +106,23 @@ class Optimizer:
 
     def state_dict(self) -> dict:
         """The settings and the memory of the optimizer, laid out as PyTorch's: `{'state': ..., 'param_groups': ...}`,
-        with the parameters numbered 0, 1, ... in the order of the groups (a state_dict holds no parameters)."""
+        with the parameters numbered 0, 1, ... in the order of the groups (a state_dict holds no parameters).
+        Every key of a group is kept, the learner's own ones too."""
         index: dict = {}
         groups = []
         for group in self.param_groups:
-            numbers = [index.setdefault(id(p), len(index)) for p in group["params"]]
-            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": numbers})
-        state = {index[id(p)]: values for p, values in self.state.items()}
+            start = sum(len(g["params"]) for g in groups)
+            for i, p in enumerate(group["params"], start):
+                index.setdefault(id(p), i)
+            groups.append({**{k: v for k, v in group.items() if k != "params"},
+                           "params": [index[id(p)] for p in group["params"]]})
+        state = {index[id(p)] if isinstance(p, Tensor) else p: values for p, values in self.state.items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
         """Take the settings and the memory from `state_dict` (from `state_dict()` of an optimizer over parameters
-        of the same shapes, in the same order)."""
-        saved = state_dict["param_groups"]
+        of the same shapes, in the same order). Each group takes the saved group's keys, and only those."""
+        saved = copy.deepcopy(state_dict["param_groups"])  # the optimizer's groups must not share the caller's
         if len(saved) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(len(s["params"]) != len(g["params"]) for s, g in zip(saved, self.param_groups)):
@@ -101,13 +131,20 @@ class Optimizer:
         params = {i: p for s, g in zip(saved, self.param_groups) for i, p in zip(s["params"], g["params"])}
         self.state = defaultdict(dict)
         for i, values in state_dict["state"].items():
-            p = params[i]
-            self.state[p] = {key: _like(v, p, key) for key, v in values.items()}
-        self.param_groups = [{**s, "params": g["params"]} for s, g in zip(saved, self.param_groups)]
+            if i in params:
+                self.state[params[i]] = {key: _like(v, params[i], key) for key, v in values.items()}
+            else:
+                self.state[i] = values
+        for s, g in zip(saved, self.param_groups):
+            s["params"] = g["params"]
+            if "param_names" in g:
+                s.setdefault("param_names", g["param_names"])
+        self.param_groups = saved
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
+            lines += [""] if i else []
             lines.append(f"Parameter Group {i}")
             lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
         return "\n".join(lines) + "\n)"

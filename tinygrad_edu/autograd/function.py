@@ -21,7 +21,8 @@ class Function(Op):
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         needs_grad = grad_mode._enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args)
-        ctx = Node(cls, args if needs_grad else ())  # (one input slot per argument: backward returns a grad for each)
+        inputs = tuple(a if isinstance(a, Tensor) and a.requires_grad else None for a in args) if needs_grad else ()
+        ctx = Node(cls, args if needs_grad else (), inputs)  # (one input per argument: backward returns a grad for each)
         with grad_mode.no_grad():
             out = cls.forward(ctx, *args, **kwargs)
         if not isinstance(out, Tensor):

@@ -21,14 +21,18 @@ _created = itertools.count()  # numbers the nodes in the order they are made
 class Node:
     """One use of an op in the graph (a tensor's `grad_fn`), and the `ctx` its forward and backward share."""
 
-    def __init__(self, op: type, operands: tuple):
+    def __init__(self, op: type, operands: tuple, inputs: tuple):
         self._seq = next(_created)  # a node is always made after the nodes that made its inputs
         self.fn = op
         self.args = operands  # the operands as given (tensors and numbers)
-        self.inputs = tuple([x if isinstance(x, Tensor) and x._requires_grad else None for x in operands])
-        self.needs_input_grad = tuple([x is not None for x in self.inputs])
+        self.inputs = inputs  # for each operand: the tensor, if it requires grad (else None)
         self._saved: tuple | None = ()
         self._retained: weakref.ref | None = None
+
+    @property
+    def needs_input_grad(self) -> tuple:
+        """For each operand: does it need a gradient?"""
+        return tuple([t is not None for t in self.inputs])
 
     def name(self) -> str:
         return self.fn.node_name
@@ -136,7 +140,7 @@ class Op:
         if cls.promotion is not None or cls.refuses:
             operands = promotion.promote(operands, cls.promotion, cls.refuses)
         # Every op of every step comes through here: one plain loop over the operands.
-        arrays, device, needs_grad = [], None, False
+        arrays, inputs, device, needs_grad = [], [], None, False
         for x in operands:
             if isinstance(x, Tensor):
                 if device is None:
@@ -144,11 +148,13 @@ class Op:
                 elif x._device is not device and x._device != device:
                     messages.same_device([t for t in operands if isinstance(t, Tensor)])  # raises PyTorch's error
                 arrays.append(x._data)
+                inputs.append(x if x._requires_grad else None)
                 needs_grad = needs_grad or x._requires_grad
             else:
                 arrays.append(x)
+                inputs.append(None)
         record = needs_grad and grad_mode._enabled and cls.differentiable
-        ctx = Node(cls, operands) if record else _NoNode()
+        ctx = Node(cls, operands, tuple(inputs)) if record else _NoNode()
         try:
             result = Tensor._make(cls.forward(ctx, *arrays, **params))
         except (ValueError, TypeError) as e:  # NumPy's words become PyTorch's, here for every op

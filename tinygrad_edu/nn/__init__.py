@@ -5,10 +5,10 @@
 """
 from . import functional, init
 from .layers import (Dropout, Embedding, Flatten, Identity, Linear, LogSoftmax, ModuleList, ReLU, Sequential,
-                     Sigmoid, Softmax, Tanh)
+                     Sigmoid, Softmax, Softplus, Tanh)
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module, Parameter
 
 __all__ = ["Module", "Parameter", "Linear", "Identity", "ReLU", "Sigmoid", "Tanh", "Flatten", "Sequential",
-           "ModuleList", "Softmax", "LogSoftmax", "Embedding", "Dropout",
+           "ModuleList", "Softmax", "LogSoftmax", "Softplus", "Embedding", "Dropout",
            "MSELoss", "BCELoss", "BCEWithLogitsLoss", "NLLLoss", "CrossEntropyLoss", "functional", "init"]

@@ -11,25 +11,30 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes, random as _random
+from .. import dtypes, messages, random as _random
 from ..autograd import Op
 from ..backend import array_module
 from ..ops import log_softmax as _log_softmax, matmul as _matmul, relu, sigmoid, softmax as _softmax, tanh
-from ..ops.pointwise import broadcast_error
-from ..ops.reductions import _torch_name
+from ..messages import broadcast_error
+from ..messages import type_name as _torch_name
 from ..tensor import Tensor
-from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, mse_loss,
-                     nll_loss)
+from ..ops import where as _tensor_where
+from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, log1p as _log1p, mse_loss,
+                     nll_loss, _sigmoid)
 
 __all__ = ["linear", "embedding", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "mse_loss",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "dropout"]
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "dropout",
+           "softplus"]
 
 
 class Addmm(Op):
-    """y = x @ w.T + b for a matrix x (one row per sample), the affine map of a Linear layer, as one node."""
+    """y = x @ w.T + b for a matrix x (one row per sample): a Linear layer's affine map, as one node.
+    dL/dx = g w,   dL/dw = g^T x,   dL/db = g summed over the samples (the engine sums any other broadcast)."""
+
+    twice_differentiable = True  # (its backward is operators on g and the operands: it also runs on tensors)
 
     @staticmethod
-    def forward(ctx, x, w, b):
+    def forward(ctx, x, w, b=None):
         ctx.save_for_backward(x, w)
         ctx.bias_vector = b is not None and b.ndim == 1
         y = x @ w.T
@@ -40,17 +45,15 @@ class Addmm(Op):
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
-        need_x, need_w, need_b = ctx.needs_input_grad
-        gx = g @ w if need_x else None      # dL/dx = g w
-        gw = g.T @ x if need_w else None    # dL/dw = g^T x
-        gb = g.sum(axis=0) if ctx.bias_vector else g  # dL/db = g summed over the samples (the engine sums the rest)
-        return gx, gw, (gb if need_b else None)
+        need = ctx.needs_input_grad
+        gx = g @ w if need[0] else None
+        gw = g.T @ x if need[1] else None
+        if len(need) == 2:  # (no bias: Mm)
+            return gx, gw
+        return gx, gw, ((g.sum(0) if ctx.bias_vector else g) if need[2] else None)
 
 
-class Mm(Addmm):
-    """`linear` without a bias: PyTorch names its node MmBackward0."""
-
-    backward_name = "MmBackward0"
+Mm = Addmm.named("MmBackward0")  # `linear` without a bias: x @ w.T, two inputs
 
 
 def _type_name(x: object) -> str:
@@ -67,10 +70,9 @@ def _check_addmm(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and {k2}x{out_features})")
     dtype = weight._data.dtype
     if input._data.dtype != dtype or (bias is not None and bias._data.dtype != dtype):
-        name = _torch_name
+        name = messages.type_name
         if bias is None:
-            c_names = {"Long": "long int", "Int": "int", "Half": "c10::Half"}
-            low = [c_names.get(name(t.dtype), name(t.dtype).lower()) for t in (input, weight)]
+            low = [messages.c_type_name(t.dtype) for t in (input, weight)]
             raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {low[0]} != {low[1]}")
         if bias._data.dtype != dtype:
             raise RuntimeError(f"self and mat2 must have the same dtype, but got {name(bias.dtype)} and "
@@ -82,7 +84,7 @@ def _check_addmm(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
     if bias is not None:
         b_shape = bias._data.shape
         if len(b_shape) > 2:
-            raise RuntimeError(f"expand(tinygrad_edu.{_torch_name(bias.dtype)}Tensor{{{list(b_shape)}}}, size=[{rows}, "
+            raise RuntimeError(f"expand({messages.tensor_type(bias)}{{{list(b_shape)}}}, size=[{rows}, "
                                f"{out_features}]): the number of sizes provided (2) must be greater or equal to the "
                                f"number of dimensions in the tensor ({len(b_shape)})")
         for dim in (1, 0)[:len(b_shape)]:  # from the last dimension, as PyTorch's expand checks
@@ -115,13 +117,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     # PyTorch's fused path: a matrix input, or a bias that is a vector (once its dims of size 1 are dropped)
     fused = bias is not None and (len(x_shape) == 2 or bias.ndim == 1 or sum(n != 1 for n in bias.shape) == 1)
     if fused and bias._data.dtype != weight._data.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_torch_name(bias.dtype)} and "
-                           f"{_torch_name(weight.dtype)}")
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {messages.type_name(bias.dtype)} and "
+                           f"{messages.type_name(weight.dtype)}")
     if fused and len(w_shape) == 1:
         raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
     if len(x_shape) == 2 and len(w_shape) == 2:
         _check_addmm(input, weight, bias)
-        return (Mm if bias is None else Addmm).apply(input, weight, bias)
+        return Mm.apply(input, weight) if bias is None else Addmm.apply(input, weight, bias)
     if fused:  # as one matrix of samples, then back to the input's shape
         out = linear(input.reshape(math.prod(x_shape[:-1]), x_shape[-1]), weight, bias)
         return out.reshape(*x_shape[:-1], out.shape[1])
@@ -140,8 +142,8 @@ def _add_into(out: Tensor, bias: Tensor) -> Tensor:
     result = dtypes.promote_types(out.dtype, bias.dtype)
     kind = {"b": 0, "u": 1, "i": 1, "f": 2}
     if kind[result.np.kind] > kind[out.dtype.np.kind]:
-        raise RuntimeError(f"result type {_torch_name(result)} can't be cast to the desired output type "
-                           f"{_torch_name(out.dtype)}")
+        raise RuntimeError(f"result type {messages.type_name(result)} can't be cast to the desired output type "
+                           f"{messages.type_name(out.dtype)}")
     return out + (bias if bias.dtype is out.dtype else bias.to(out.dtype))
 
 
@@ -165,23 +167,30 @@ class Embedding(Op):
         return None, grad, None
 
 
-def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:
-    """The rows of `weight` (num_embeddings, embedding_dim) at the integer indices `input`."""
-    if not isinstance(input, Tensor):
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0) -> Tensor:
+    """The rows of `weight` (num_embeddings, embedding_dim) at the integer indices `input`.
+
+    With `max_norm`, each looked-up row whose `norm_type`-norm is above it is first scaled down to that norm,
+    in `weight` itself and outside the graph, as PyTorch does.
+    """
+    if max_norm is None and not isinstance(input, Tensor):
         raise TypeError(f"embedding(): argument 'indices' (position 1) must be Tensor, not {_type_name(input)}")
-    if weight.ndim == 0 and (padding_idx is not None or weight.requires_grad):  # PyTorch reads its size first
+    reads_size = padding_idx not in (None, 0) or max_norm is None and (padding_idx == 0 or weight.requires_grad)
+    if weight.ndim == 0 and reads_size:  # PyTorch reads the size of the weight first
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    if padding_idx is not None:
+    if reads_size and padding_idx is not None:
         n = weight.shape[0]
         if not -n <= padding_idx < n:
             raise AssertionError("Padding_idx must be within num_embeddings")
         padding_idx %= n
+    if max_norm is not None:
+        if not isinstance(input, Tensor):
+            raise AttributeError(f"'{_type_name(input)}' object has no attribute 'contiguous'")
+        _renorm_rows(input, weight, _float_arg(max_norm, "max_norm", 3), _float_arg(norm_type, "norm_type", 4))
     if weight.ndim != 2:
         raise RuntimeError("'weight' must be 2-D")
-    if input.dtype not in (dtypes.int64, dtypes.int32):
-        kind = "CPUBoolType" if input.dtype is dtypes.bool_ else f"tinygrad_edu.{_torch_name(input.dtype)}Tensor"
-        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got {kind} instead (while checking arguments for embedding)")
+    _check_indices(input, 1, "embedding")
     idx = input._data
     if idx.size and weight.shape[0] == 0:
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
@@ -192,6 +201,88 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> 
             raise RuntimeError(f"INDICES element is out of DATA bounds, id={int(bad)} axis_dim={weight.shape[0]}")
         raise IndexError("index out of range in self")
     return Embedding.apply(input, weight, padding_idx)
+
+
+def _check_indices(input: Tensor, position: int, caller: str) -> None:
+    if input.dtype not in (dtypes.int64, dtypes.int32):
+        kind = "CPUBoolType" if input.dtype is dtypes.bool_ else f"tinygrad_edu.{_torch_name(input.dtype)}Tensor"
+        raise RuntimeError(f"Expected tensor for argument #{position} 'indices' to have one of the following scalar "
+                           f"types: Long, Int; but got {kind} instead (while checking arguments for {caller})")
+
+
+def _float_arg(value: object, name: str, position: int) -> float:
+    if isinstance(value, Tensor) and value.ndim == 0 or isinstance(value, (int, float, np.number)):
+        return float(value)
+    kind = "Tensor" if isinstance(value, Tensor) else _type_name(value)
+    raise TypeError(f"embedding_renorm_(): argument '{name}' (position {position}) must be float, not {kind}")
+
+
+def _renorm_rows(input: Tensor, weight: Tensor, max_norm: float, norm_type: float) -> None:
+    """Scale each row of `weight` looked up by `input` whose norm is above `max_norm` down to norm `max_norm`."""
+    if weight.ndim != 2:
+        raise RuntimeError(f"Expected 2-dimensional tensor, but got {weight.ndim}-dimensional tensor for argument #1 "
+                           "'self' (while checking arguments for embedding_renorm_)")
+    _check_indices(input, 2, "embedding_renorm_")
+    xp = array_module(weight._data)
+    rows = xp.unique(input._data)  # in order, each row once however often it is looked up
+    n = weight.shape[0]
+    bad = (rows < -n) | (rows >= n)
+    good = rows[:int(bad.argmax())] if bad.any() else rows  # PyTorch scales the rows before the first bad one
+    if good.size and not weight.is_floating_point():
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got "
+                           f"{_torch_name(weight.dtype)} instead.")
+    picked = weight._data[good]
+    if picked.size == 0 and good.size and math.isinf(norm_type):
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {norm_type} norm on an empty tensor because the "
+                           "operation does not have an identity")
+    with np.errstate(over="ignore", invalid="ignore"):  # overflows to inf and inf rows to nan, silently as there
+        if picked.shape[1] == 1 and norm_type != 0:  # PyTorch's norm of one element is its size: it cannot overflow
+            norms = xp.abs(picked[:, 0]).astype(np.float64)
+        else:
+            norms = xp.linalg.norm(picked, ord=norm_type, axis=1).astype(np.float64)
+        big = norms > max_norm
+        scale = (max_norm / (norms[big] + 1e-7)).astype(picked.dtype)  # PyTorch's 1e-7 keeps a zero norm finite
+        weight._data[good[big]] = picked[big] * scale[:, None]
+    if good.size < rows.size:
+        raise IndexError(f"select(): index {int(rows[good.size])} out of range for tensor of size "
+                         f"{list(weight.shape)} at dimension 0")
+
+
+class Softplus(Op):
+    """y = log(1 + e^(beta x)) / beta, and y = x where beta x > threshold (as PyTorch).
+    dL/dx = g sigmoid(beta x)  (g where beta x > threshold).
+
+    log(1 + e^z) is `log1p(e^z)` (see losses.log1p: NumPy's float32 log1p is slow, a corrected log is not):
+    accurate for z near -100 (where log(1 + e^z) would round to 0), and an e^z that overflows is never used.
+    """
+
+    refuses = ("softplus_cpu", "bool", "uint8", "int8", "int16", "int32", "int64")
+    twice_differentiable = True
+
+    @staticmethod
+    def forward(ctx, x, *, beta, threshold):
+        z = x * beta
+        ctx.save_for_backward(x)
+        ctx.beta, ctx.threshold = beta, threshold
+        with np.errstate(over="ignore", invalid="ignore"):  # e^z = inf only where z > threshold: x is the answer
+            return array_module(x).where(z > threshold, x, _log1p(array_module(x).exp(z)) / beta)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        z = x * ctx.beta
+        s = z.sigmoid() if isinstance(z, Tensor) else _sigmoid(z)
+        return _where(z > ctx.threshold, g, g * s)
+
+
+def _where(condition, a, b):
+    """where() on arrays, or on tensors when a backward records a graph."""
+    return _tensor_where(condition, a, b) if isinstance(a, Tensor) else array_module(a).where(condition, a, b)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta * x)) / beta, a smooth relu; x itself where beta * x > threshold."""
+    return Softplus.apply(input, beta=beta, threshold=threshold)
 
 
 def _softmax_dim(name: str, ndim: int) -> int:
@@ -219,6 +310,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     """
     if p < 0.0 or p > 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if math.isnan(p):  # (PyTorch's kernel refuses it, with another exception type, training or not)
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {p}")
     if p == 0 or not training or input.numel() == 0:
         return input
     dtype = input._data.dtype

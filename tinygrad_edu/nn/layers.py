@@ -85,6 +85,20 @@ class Tanh(Module):
         return F.tanh(input)
 
 
+class Softplus(Module):
+    """log(1 + exp(beta * x)) / beta, elementwise: a smooth relu (x itself where beta * x > threshold)."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
 class Flatten(Module):
     """Merges dimensions start_dim..end_dim: by default each sample of a batch becomes a vector."""
 
@@ -161,18 +175,19 @@ class Embedding(Module):
     """A lookup table: row i of `weight` (num_embeddings, embedding_dim) is the vector of index i.
 
     Starts as PyTorch's does: weight drawn from a standard normal, the `padding_idx` row (if any) zero.
+    With `max_norm`, a looked-up row whose `norm_type`-norm is above it is scaled down to it first, in `weight`.
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
-                 max_norm: float | None = None, *, device: Any = None, dtype: dtypes.dtype | None = None) -> None:
+                 max_norm: float | None = None, norm_type: float = 2.0, *, device: Any = None,
+                 dtype: dtypes.dtype | None = None) -> None:
         super().__init__()
-        if max_norm is not None:
-            raise NotImplementedError("tinygrad_edu's Embedding has no max_norm; PyTorch's has.")
         if padding_idx is not None:
             if not -num_embeddings <= padding_idx < num_embeddings:
                 raise AssertionError("Padding_idx must be within num_embeddings")
             padding_idx %= num_embeddings
         self.num_embeddings, self.embedding_dim, self.padding_idx = num_embeddings, embedding_dim, padding_idx
+        self.max_norm, self.norm_type = max_norm, norm_type
         self.weight = Parameter(empty(num_embeddings, embedding_dim, device=device, dtype=dtype))
         self.reset_parameters()
 
@@ -184,11 +199,17 @@ class Embedding(Module):
                 self.weight[self.padding_idx] = 0
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.embedding(input, self.weight, self.padding_idx)
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type)
 
     def extra_repr(self) -> str:
-        return f"{self.num_embeddings}, {self.embedding_dim}" + (
-            "" if self.padding_idx is None else f", padding_idx={self.padding_idx}")
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            s += f", norm_type={self.norm_type}"
+        return s
 
 
 class ModuleList(Module):

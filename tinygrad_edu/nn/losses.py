@@ -6,6 +6,11 @@ then `nll_loss`, as in PyTorch. Written by hand they stay finite where a composi
 `sigmoid` would not: `binary_cross_entropy_with_logits` of a logit of 1000 is 0 or 1000, not `nan`.
 Each comes as a function (`mse_loss`) and a module (`MSELoss`).
 
+The tensors a loss compares are its operands (the graph's inputs, as PyTorch counts them); weights, the
+class indices of `nll_loss` and `reduction` are parameters of the op. The backwards are written with
+operators on `g` and on the operands, so they also run on tensors: `autograd.grad(loss, x,
+create_graph=True)` records them and the gradient can be differentiated again.
+
 `reduction` says what to do with the per-element losses: 'mean' (the default), 'sum', or 'none'
 (keep them all).
 """
@@ -16,12 +21,10 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes
-from ..autograd import Op
+from .. import dtypes, messages
+from ..autograd import Op, is_grad_enabled
 from ..backend import array_module
-from ..ops import log_softmax
-from ..messages import broadcast_error
-from ..ops.reductions import _torch_name
+from ..ops import log_softmax, where
 from ..tensor import Tensor
 from .module import Module
 
@@ -40,135 +43,181 @@ def _reduce(loss, reduction: str):
     return loss.sum() if reduction == "sum" else loss.sum() / loss.size  # the mean (NumPy's .mean() is slower)
 
 
-def _scale(g, size: int, reduction: str):
-    """How much each element's loss counts in the output: the output's gradient, divided by n for a mean."""
-    return g / size if reduction == "mean" else g
+# --- the same math on arrays (forward, backward) and on tensors (a backward that records a graph) -------------
+
+def _exp(a):
+    return a.exp() if isinstance(a, Tensor) else array_module(a).exp(a)
+
+
+def _log(a):
+    if isinstance(a, Tensor):
+        return a.log()
+    with np.errstate(divide="ignore"):  # log(0) = -inf, as PyTorch gives it silently
+        return array_module(a).log(a)
+
+
+def _sigmoid(a):
+    if isinstance(a, Tensor):
+        return a.sigmoid()
+    with np.errstate(over="ignore"):  # e^1000 = inf: 1 / (1 + inf) = 0, the right answer
+        return 1 / (1 + array_module(a).exp(-a))
+
+
+def _min0(a):
+    """min(a, 0), elementwise."""
+    return a.clamp(max=0) if isinstance(a, Tensor) else array_module(a).minimum(a, 0)
+
+
+def log1p(e):
+    """log(1 + e) for e >= 0, accurate to the last bits also where 1 + e rounds to 1 (e below 6e-8 in float32).
+
+    Float32: log(u) - ((u - 1) - e) / u with u = 1 + e (the rounding of u, corrected to first order), because
+    NumPy's float32 `log1p` is a scalar loop while its `log` is vectorised. Measured on this 2-core machine
+    (float32, time per call): 10,000 elements log1p 154 us, log(1 + e) 66 us (but e^-30 becomes 0: wrong), this
+    85 us; 1,000,000: 16.2 ms, 9.2 ms, 11.5 ms. Its error stays under 3e-7 relative (PyTorch's float32 tolerance
+    is 1.3e-6). Float64: `log1p` itself (213 us against 248 us for the corrected form at 10,000 elements).
+    """
+    if not isinstance(e, Tensor) and e.dtype == np.float64:
+        return array_module(e).log1p(e)
+    u = 1 + e
+    return _log(u) - ((u - 1) - e) / u
+
+
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -log(1 + e^-x), as min(x, 0) - log1p(e^-|x|): e^-|x| is at most 1, so nothing
+    overflows at any logit (+-1000 included), and nothing underflows to a wrong 0 where the answer is tiny.
+    (NumPy's `-logaddexp(0, -x)` is as exact but slower: 389 us for 10,000 float32 elements, this 137 us.)"""
+    return _min0(x) - log1p(_exp(-abs(x)))
 
 
 # --- the ops ------------------------------------------------------------------------------------
 
 class MseLoss(Op):
-    """(input - target)**2 per element."""
+    """l = (x - t)^2 per element, then reduced (the mean divides by n).
+    dl/dx = 2 (x - t) g / n,   dl/dt = -dl/dx."""
+
+    twice_differentiable = True
 
     @staticmethod
-    def forward(ctx, x, t, reduction):
+    def forward(ctx, x, t, *, reduction):
         d = x - t
-        ctx.save_for_backward(d)
-        ctx.reduction = reduction
+        ctx.save_for_backward(x, t)
+        ctx.norm = 2 / d.size if reduction == "mean" and d.size else 2  # (an empty d has nothing to scale)
         return _reduce(d * d, reduction)
 
     @staticmethod
     def backward(ctx, g):
-        d, = ctx.saved_tensors
-        norm = 2 / d.size if ctx.reduction == "mean" and d.size else 2  # (an empty d has nothing to scale)
-        gx = norm * d * g  # in PyTorch's order, which overflows no sooner than it must
-        return gx, (-gx if ctx.needs_input_grad[1] else None), None
+        x, t = ctx.saved_tensors
+        gx = ctx.norm * (x - t) * g  # in PyTorch's order, which overflows no sooner than it must
+        return gx, (-gx if ctx.needs_input_grad[1] else None)
 
 
 class BinaryCrossEntropy(Op):
-    """-(t log(p) + (1 - t) log(1 - p)) per element, for probabilities p; each log is clamped at -100."""
+    """l = -w (t log p + (1 - t) log(1 - p)) per element, for probabilities p; each log is clamped at -100.
+    dl/dp = w g (p - t) / max(p (1 - p), 1e-12),   dl/dt = w g (log(1 - p) - log p)  (unclamped, as PyTorch's)."""
+
+    twice_differentiable = True
 
     @staticmethod
-    def forward(ctx, p, t, w, reduction):
-        xp = array_module(p)
-        with np.errstate(divide="ignore"):  # log(0) is -inf, clamped to -100 on the next line
-            log_p, log_q = xp.maximum(xp.log(p), -100), xp.maximum(xp.log(1 - p), -100)
+    def forward(ctx, p, t, *, weight, reduction):
+        log_p, log_q = _log(p).clip(-100), _log(1 - p).clip(-100)
         loss = -(t * log_p + (1 - t) * log_q)
-        if w is not None:
-            loss = loss * w
-        ctx.save_for_backward(p, t, w, log_p, log_q)
-        ctx.reduction = reduction
+        if weight is not None:
+            loss = loss * weight
+        ctx.save_for_backward(p, t)
+        ctx.weight, ctx.n = weight, (p.size if reduction == "mean" else 1)
         return _reduce(loss, reduction)
 
     @staticmethod
     def backward(ctx, g):
-        p, t, w, log_p, log_q = ctx.saved_tensors
-        scale = _scale(g, p.size, ctx.reduction) * (1 if w is None else w)
-        need_p, need_t = ctx.needs_input_grad[:2]
-        gp = scale * (p - t) / array_module(p).maximum(p * (1 - p), 1e-12) if need_p else None
-        gt = scale * (log_q - log_p) if need_t else None
-        return gp, gt, None, None
+        p, t = ctx.saved_tensors
+        scale = g / ctx.n if ctx.weight is None else g * ctx.weight / ctx.n
+        need_p, need_t = ctx.needs_input_grad
+        gp = scale * (p - t) / (p * (1 - p)).clip(1e-12) if need_p else None
+        gt = (_log(1 - p) - _log(p)) * scale if need_t else None  # -logit(p): infinite at p = 0 or 1
+        return gp, gt
 
 
 class BinaryCrossEntropyWithLogits(Op):
-    """The binary cross entropy of sigmoid(x), from the logit x: (1 - t) x - log(sigmoid(x)) per element.
+    """The binary cross entropy of sigmoid(x), from the logit x: l = w ((1 - t) x - c log(sigmoid(x))), with
+    c = 1 + (pos_weight - 1) t (c = 1 without pos_weight). log(sigmoid(x)) is `log_sigmoid`, finite for any x.
+    dl/dx = w g (c sigmoid(x) - pos_weight t)  (= w g (sigmoid(x) - t) without pos_weight),
+    dl/dt = w g ((1 - pos_weight) log(sigmoid(x)) - x). The result has the target's dtype, as in PyTorch."""
 
-    log(sigmoid(x)) is computed as min(x, 0) - log(1 + e^-|x|), which never overflows (e^-|x| is at most
-    1). With `pos_weight` the positive term is weighted: (1 - t) x - (1 + (pos_weight - 1) t) log(sigmoid(x)).
-    The gradient is sigmoid(x) - t (or, with pos_weight, (1 + (pos_weight - 1) t) sigmoid(x) - pos_weight t).
-    The result has the target's dtype, as in PyTorch.
-    """
+    twice_differentiable = True
 
     @staticmethod
-    def forward(ctx, x, t, w, pos_weight, reduction):
-        scale = 1 if pos_weight is None else 1 + (pos_weight - 1) * t
-        loss = (1 - t) * x - scale * _log_sigmoid(x)
-        if w is not None:
-            loss = loss * w
-        ctx.save_for_backward(x, t, w, pos_weight)
-        ctx.reduction = reduction
-        return _reduce(loss, reduction).astype(t.dtype, copy=False)
+    def forward(ctx, x, t, *, weight, pos_weight, reduction):
+        # PyTorch's steps are in place: each result is rounded to the dtype of what it is written into (the
+        # target's, or the logits'), so with two dtypes what overflows there overflows here.
+        log_s = log_sigmoid(x)
+        if pos_weight is not None:
+            log_s = (log_s * (1 + (pos_weight - 1) * t)).astype(x.dtype, copy=False)
+        loss = ((1 - t) * x).astype(t.dtype, copy=False) - log_s
+        if weight is not None:
+            loss = loss.astype(t.dtype, copy=False) * weight
+        ctx.save_for_backward(x, t)
+        ctx.weight, ctx.pos_weight, ctx.n = weight, pos_weight, (x.size if reduction == "mean" else 1)
+        return _reduce(loss.astype(t.dtype, copy=False), reduction)
 
     @staticmethod
     def backward(ctx, g):
-        x, t, w, pos_weight = ctx.saved_tensors
-        xp = array_module(x)
-        g = g.astype(xp.result_type(x, t), copy=False)  # (the output may be narrower than the input)
-        n = x.size if ctx.reduction == "mean" else 1
-        weight = 1 if w is None else w
-        need_x, need_t = ctx.needs_input_grad[:2]
+        x, t = ctx.saved_tensors
+        pw, need_x, need_t = ctx.pos_weight, *ctx.needs_input_grad
         gx = gt = None
         if need_x:
-            s = 1 / (1 + xp.exp(-x, dtype="float64").astype(x.dtype))  # sigmoid(x) as the sigmoid op computes it
-            gx = _as_pytorch(((s - t) if pos_weight is None else (1 + (pos_weight - 1) * t) * s - pos_weight * t),
-                             x.dtype, g, weight, n)
+            gx = _sigmoid(x) - t if pw is None else (1 + (pw - 1) * t) * _sigmoid(x) - pw * t
         if need_t:
-            gt = _as_pytorch((-x if pos_weight is None else (1 - pos_weight) * _log_sigmoid(x) - x), x.dtype, g,
-                             weight, n)
-        return gx, gt, None, None, None
+            gt = -x if pw is None else (1 - pw) * log_sigmoid(x) - x
+        return _times(gx, g, ctx.weight, ctx.n, x), _times(gt, g, ctx.weight, ctx.n, x)
 
 
-def _as_pytorch(v, dt, g, weight, n):
-    """v * g * weight / n in PyTorch's order, rounded to the input's dtype `dt` after each step as its in-place
-    ops round (so what overflows there overflows here)."""
+def _times(v, g, weight, n, like):
+    """v * g * weight / n in PyTorch's order, rounded to the logits' dtype after each step as its in-place ops
+    round (so what overflows there overflows here)."""
+    if v is None:
+        return None
     for f in (g, weight):
-        f = f.astype(dt) if getattr(f, "ndim", None) == 0 else f  # (a 0-d factor takes v's dtype)
-        v = (v.astype(dt, copy=False) * f).astype(dt, copy=False)
+        if f is not None:
+            v = _like(_like(v, like) * (_like(f, like) if f.ndim == 0 else f), like)
     return v / n
 
 
-def _log_sigmoid(x):
-    """log(sigmoid(x)) = -log(1 + e^-x), as min(x, 0) - log(1 + e^-|x|): no overflow. Computed in float64 and
-    rounded to x's dtype, so that it is correctly rounded as PyTorch's is."""
-    x64 = x.astype("float64", copy=False)
-    xp = array_module(x)
-    return (xp.minimum(x64, 0) - xp.log1p(xp.exp(-abs(x64)))).astype(x.dtype, copy=False)
+def _like(a, like):
+    """`a` in the dtype of `like` (arrays, or tensors when the backward records a graph)."""
+    if isinstance(a, Tensor):
+        return a if a.dtype is like.dtype else a.to(like.dtype)
+    return a.astype(like.dtype, copy=False)
 
 
 class NllLoss(Op):
-    """-w[t] * input[t] per sample: the negative log-likelihood of the target class, from log-probabilities.
+    """l = -w[t] x[t] per sample: the negative log-likelihood of the target class t, from log-probabilities x.
+    The mean divides by the total weight of the counted samples; `ignore_index` targets count for nothing.
+    dl/dx = -w[t] g / total at the target class of each sample, 0 elsewhere.
 
-    `input` is (classes,) for one sample, (samples, classes), or (samples, classes, h, w) with a target
-    class per position; `target` holds the class indices. The mean divides by the total weight of the
-    counted samples; `ignore_index` targets count for nothing.
+    `x` is (classes,) for one sample, (samples, classes), or (samples, classes, h, w) with a target class per
+    position; the class indices `target` and the class weights are parameters (PyTorch's node has one input).
     """
 
+    twice_differentiable = True
+
     @staticmethod
-    def forward(ctx, logp, target, weight, reduction, ignore_index):
+    def forward(ctx, logp, *, target, weight, reduction, ignore_index):
         xp = array_module(logp)
         rows = _rows(logp)  # one row of class scores per sample
         ctx.one_in_a_vector = logp.ndim == 1 and target.ndim == 1 and logp.shape[0] != 1
-        target = target.reshape(-1)
-        samples = xp.arange(len(target))
-        counted = target != ignore_index
-        picked = xp.where(counted, target, 0)
-        bad = (picked < 0) | (picked >= rows.shape[1])
+        flat = target.reshape(-1)
+        counted = flat != ignore_index
+        picked = xp.where(counted, flat, 0)
+        bad = counted & ((flat < 0) | (flat >= rows.shape[1]))
         if bad.any():
-            raise IndexError(f"Target {int(target[bad][0])} is out of bounds.")
-        w = (xp.ones(len(target), logp.dtype) if weight is None else weight[picked]) * counted
-        loss = xp.where(counted, -rows[samples, picked], 0) * w  # an ignored row counts 0, even if it holds inf or nan
-        ctx.save_for_backward(samples, picked, w)
-        ctx.shape, ctx.reduction, ctx.total = logp.shape, reduction, w.sum()
+            raise IndexError(f"Target {int(flat[bad][0])} is out of bounds.")
+        if not rows.shape[1]:  # no classes, so every target is ignored: pick from a column of zeros
+            rows, weight = xp.zeros((len(flat), 1), logp.dtype), None if weight is None else xp.zeros(1, logp.dtype)
+        w = (xp.ones(len(flat), logp.dtype) if weight is None else weight[picked]) * counted
+        loss = xp.where(counted, -rows[xp.arange(len(flat)), picked], 0) * w  # an ignored row is 0, even if inf
+        ctx.picked, ctx.w, ctx.shape, ctx.reduction, ctx.total = picked, w, logp.shape, reduction, w.sum()
+        ctx.counted = counted
         if reduction == "mean":
             with np.errstate(invalid="ignore"):  # every target ignored: 0 / 0 = nan, as in PyTorch
                 return loss.sum() / ctx.total
@@ -178,20 +227,26 @@ class NllLoss(Op):
 
     @staticmethod
     def backward(ctx, g):
-        samples, picked, w = ctx.saved_tensors
         if ctx.one_in_a_vector:  # PyTorch's forward takes a (C,) input with a (1,) target; its backward refuses it
             raise RuntimeError(f"size mismatch (got input: {list(ctx.shape)}, target: [1])")
         with np.errstate(divide="ignore", invalid="ignore"):  # nothing counted: a total weight of 0
             scale = g / ctx.total if ctx.reduction == "mean" else g.reshape(-1) if ctx.reduction == "none" else g
-        grad = array_module(g).zeros((len(picked), _classes(ctx.shape)), dtype=g.dtype)
-        grad[samples, picked] = -w * scale
-        return _unrows(grad, ctx.shape), None, None, None, None
+        return _at_targets(scale * -ctx.w, ctx.picked, ctx.counted, ctx.shape)
 
 
-class NllLoss2d(NllLoss):
-    """The same, over a batch of images: (samples, classes, h, w) with a (samples, h, w) target."""
+def _at_targets(values, picked, counted, shape: tuple):
+    """`values` (one per sample) at each counted sample's target class, 0 elsewhere (an ignored sample's gradient
+    is 0 even when the total weight is 0 and the others' are nan, as in PyTorch), in the input's `shape`."""
+    xp, rows = array_module(picked), (len(picked), _classes(shape))
+    if isinstance(values, Tensor):  # (a backward that records a graph: where(), not an assignment)
+        mask = (picked.reshape(-1, 1) == xp.arange(rows[1])) & counted.reshape(-1, 1)
+        return _unrows(where(Tensor._make(mask, values._device), values.reshape(-1, 1), 0.0), shape)
+    out = xp.zeros(rows, values.dtype)
+    out[xp.arange(rows[0])[counted], picked[counted]] = values[counted]
+    return _unrows(out, shape)
 
-    node_name = "NllLoss2DBackward0"
+
+NllLoss2d = NllLoss.named("NllLoss2DBackward0")  # over a batch of images: (samples, classes, h, w)
 
 
 def _classes(shape: tuple) -> int:
@@ -205,25 +260,28 @@ def _rows(a):
 
 
 def _unrows(rows, shape: tuple):
-    """The inverse of `_rows`: rows back to an array of `shape`."""
+    """The inverse of `_rows`: rows back to `shape` (an array, or a tensor)."""
     if len(shape) < 3:
         return rows.reshape(shape)
-    return array_module(rows).moveaxis(rows.reshape(shape[:1] + shape[2:] + shape[1:2]), -1, 1)
+    rows = rows.reshape(shape[:1] + shape[2:] + shape[1:2])
+    to_front = (0, rows.ndim - 1, *range(1, rows.ndim - 1))  # the classes back to dimension 1
+    return rows.permute(to_front) if isinstance(rows, Tensor) else rows.transpose(to_front)
 
 
 class _DivByCount(Op):
-    """loss / n for a number n, as PyTorch's C++ losses divide (its node is DivBackward1)."""
+    """y = loss / n for a number n, as PyTorch's C++ losses divide (its node is DivBackward1).   dy/dloss = 1 / n."""
 
     node_name = "DivBackward1"
+    twice_differentiable = True
 
     @staticmethod
-    def forward(ctx, a, n):
+    def forward(ctx, a, *, n):
         ctx.n = n
         return a / n
 
     @staticmethod
     def backward(ctx, g):
-        return g / ctx.n, None
+        return g / ctx.n
 
 
 # --- the functions ------------------------------------------------------------------------------
@@ -233,14 +291,14 @@ def _same_size(input: Tensor, target: Tensor, message: str) -> None:
         raise ValueError(message.format(target=target.size(), input=input.size()))
 
 
-def _not_implemented(kernel: str, t: Tensor) -> NotImplementedError:
-    """PyTorch's error for a dtype its kernel has no version for."""
-    return NotImplementedError(f'"{kernel}" not implemented for \'{_torch_name(t.dtype)}\'')
-
-
-def _as(t: Tensor | None, like: Tensor) -> Tensor | None:
-    """`t` (an optional weight) in `like`'s dtype."""
-    return t if t is None or t._data.dtype == like._data.dtype else t.to(like.dtype)
+def _constant(t: Tensor | None, like: Tensor, fn: str, name: str):
+    """The array of `t`, an optional weight that gets no gradient, in `like`'s dtype (None stays None)."""
+    if t is None:
+        return None
+    if t.requires_grad and is_grad_enabled():
+        raise messages.not_differentiable(fn, name)
+    messages.same_device((like, t))
+    return t._data if t._data.dtype == like._data.dtype else t._data.astype(like._data.dtype)
 
 
 def mse_loss(input: Tensor, target: Tensor, *, reduction: str = "mean") -> Tensor:
@@ -250,15 +308,39 @@ def mse_loss(input: Tensor, target: Tensor, *, reduction: str = "mean") -> Tenso
         warnings.warn(f"Using a target size ({target.size()}) that is different to the input size ({input.size()}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
                       "same size.", stacklevel=2)
-    try:  # PyTorch broadcasts the two first, so a 0-d tensor's dtype counts in full
-        np.broadcast_shapes(input._data.shape, target._data.shape)
-    except ValueError:
-        raise broadcast_error(input._data.shape, target._data.shape) from None
+    messages.check_broadcast(input._data.shape, target._data.shape)  # PyTorch broadcasts first: a 0-d dtype counts
     dt = dtypes.promote_types(input.dtype, target.dtype)
     if not dt.is_floating_point:
-        raise _not_implemented("mse_cpu", input if not input.is_floating_point() else target)
+        raise messages.no_kernel("mse_cpu", input.dtype if not input.is_floating_point() else target.dtype)
     x, t = (a if a.dtype is dt else a.to(dt) for a in (input, target))
-    return MseLoss.apply(x, t, reduction)
+    return MseLoss.apply(x, t, reduction=reduction)
+
+
+def _broadcast(a: tuple, b: tuple) -> tuple:
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        raise messages.broadcast_error(a, b) from None
+
+
+def _fits(shape: tuple, broadcast: tuple) -> None:
+    """PyTorch's error for an in-place op on a tensor of `shape` whose result would have the `broadcast` shape."""
+    if tuple(broadcast) != tuple(shape):
+        raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape {list(broadcast)}")
+
+
+def _expanded_weight_shape(target: Tensor, weight: Tensor) -> tuple:
+    """The shape `binary_cross_entropy` expands its weight to, checked as `torch.broadcast_shapes` checks it."""
+    result = [1] * (weight.ndim - target.ndim) + list(target.shape)
+    for i in range(-1, -weight.ndim - 1, -1):
+        n = weight.shape[i]
+        if n != 1 and n != result[i]:
+            if result[i] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {n} at {i}! Mismatching argument at "
+                                   f"index 1 had {weight.size()}; but expected shape should be broadcastable to "
+                                   f"{result}")
+            result[i] = n
+    return tuple(result)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *,
@@ -267,14 +349,19 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     _check_reduction(reduction)
     _same_size(input, target, "Using a target size ({target}) that is different to the input size ({input}) is "
                               "deprecated. Please ensure they have the same size.")
+    weight_shape = None if weight is None else _expanded_weight_shape(target, weight)
     if target.dtype is not input.dtype:
-        raise RuntimeError(f"Found dtype {_torch_name(target.dtype)} but expected {_torch_name(input.dtype)}")
+        raise RuntimeError(f"Found dtype {messages.type_name(target.dtype)} but expected "
+                           f"{messages.type_name(input.dtype)}")
     if not input.is_floating_point():
-        raise _not_implemented("binary_cross_entropy", input)
+        raise messages.no_kernel("binary_cross_entropy", input.dtype)
     for name, t in (("input", input), ("target", target)):
         if not array_module(t._data).all((t._data >= 0) & (t._data <= 1)):  # nan fails this too, as in PyTorch
             raise RuntimeError(f"all elements of {name} should be between 0 and 1")
-    return BinaryCrossEntropy.apply(input, target, _as(weight, input), reduction)
+    if weight is not None:  # PyTorch multiplies the loss by the expanded weight in place
+        _fits(input.shape, weight_shape)
+    w = _constant(weight, input, "binary_cross_entropy", "weight")
+    return BinaryCrossEntropy.apply(input, target, weight=w, reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None, *,
@@ -282,19 +369,26 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     """Binary cross entropy of sigmoid(input) against `target`, computed stably from the logits.
 
     `pos_weight` (one weight per class, broadcast along the last dimension) scales the loss of
-    positive targets. `weight` and `pos_weight` are constants here: they get no gradient.
+    positive targets. `weight` and `pos_weight` are constants: they get no gradient (as in PyTorch).
     """
     _check_reduction(reduction)
     _same_size(input, target, "Target size ({target}) must be the same as input size ({input})")
     if not input.is_floating_point():
-        raise _not_implemented("log_sigmoid_cpu", input)
+        raise messages.no_kernel("log_sigmoid_cpu", input.dtype)
+    if pos_weight is not None:  # PyTorch scales log(sigmoid(input)) in place by 1 + (pos_weight - 1) * target
+        _fits(input.shape, _broadcast(pos_weight.shape, target.shape))
     if target.dtype is dtypes.bool_:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
                            "`logical_xor()` operator instead.")
     if not target.is_floating_point():
-        raise RuntimeError(f"result type {_torch_name(input.dtype)} can't be cast to the desired output type "
-                           f"{_torch_name(target.dtype)}")
-    return BinaryCrossEntropyWithLogits.apply(input, target, _as(weight, input), _as(pos_weight, input), reduction)
+        raise RuntimeError(f"result type {messages.type_name(input.dtype)} can't be cast to the desired output type "
+                           f"{messages.type_name(target.dtype)}")
+    if weight is not None:  # and multiplies the loss by weight in place
+        _fits(input.shape, _broadcast(input.shape, weight.shape))
+    fn = "binary_cross_entropy_with_logits"
+    return BinaryCrossEntropyWithLogits.apply(input, target, weight=_constant(weight, input, fn, "weight"),
+                                              pos_weight=_constant(pos_weight, input, fn, "pos_weight"),
+                                              reduction=reduction)
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ignore_index: int = -100,
@@ -319,13 +413,16 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ign
         flat_target = target.reshape(t_shape[0], 1, -1) if target.numel() else target.reshape(t_shape[0], 0, 0)
         loss = nll_loss(flat, flat_target, weight, ignore_index=ignore_index, reduction=reduction)
         return loss.reshape(t_shape) if reduction == "none" else loss
+    fn = "nll_loss2d_forward" if n == 4 else "nll_loss_forward"
+    if weight is not None and weight.requires_grad and is_grad_enabled():  # (checked before the kernel's checks)
+        raise messages.not_differentiable(fn, "weight")
     if n == 4 and len(t_shape) != 3:
         raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got targets of dimension: "
                            f"{len(t_shape)}")
     if n < 4 and len(t_shape) > 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if target.dtype not in (dtypes.int64, dtypes.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_torch_name(target.dtype)}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {messages.type_name(target.dtype)}")
     if n == 1 and len(t_shape) == 1 and t_shape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t_shape[0]}")
     classes = _classes(x_shape)
@@ -335,12 +432,16 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ign
     if n == 4 and t_shape[1:] != x_shape[2:]:
         raise RuntimeError(f"size mismatch (got input: {list(x_shape)} , target: {list(t_shape)}")
     if not input.is_floating_point():
-        raise _not_implemented("nll_loss2d_forward_out_frame" if n == 4 else "nll_loss_out_frame", input)
+        raise messages.no_kernel("nll_loss2d_forward_out_frame" if n == 4 else "nll_loss_out_frame", input.dtype)
     if n == 4 and target.dtype is not dtypes.int64:
-        raise RuntimeError(f"expected scalar type Long but found {_torch_name(target.dtype)}")
+        raise RuntimeError(f"expected scalar type Long but found {messages.type_name(target.dtype)}")
     if weight is not None and weight.dtype is not input.dtype:
-        raise RuntimeError(f"expected scalar type {_torch_name(input.dtype)} but found {_torch_name(weight.dtype)}")
-    return (NllLoss2d if n == 4 else NllLoss).apply(input, target, weight, reduction, ignore_index)
+        raise RuntimeError(f"expected scalar type {messages.type_name(input.dtype)} but found "
+                           f"{messages.type_name(weight.dtype)}")
+    messages.same_device((input, target))
+    w = _constant(weight, input, fn, "weight")
+    return (NllLoss2d if n == 4 else NllLoss).apply(input, target=target._data, weight=w, reduction=reduction,
+                                                    ignore_index=ignore_index)
 
 
 def _batch_size(x_shape: tuple, t_shape: tuple) -> int:
@@ -359,7 +460,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *
     """Cross entropy between logits `input` (N, C) and class indices `target` (N,): nll_loss(log_softmax(input)).
 
     A `target` of the input's shape is read as class probabilities instead. `label_smoothing` is not
-    implemented here.
+    implemented here. Stable for any logits: log_softmax subtracts each row's largest logit first.
     """
     _check_reduction(reduction)
     if label_smoothing != 0.0:
@@ -369,22 +470,25 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, *
         return nll_loss(log_softmax(input, class_dim), target, weight, ignore_index=ignore_index, reduction=reduction)
     if not target.is_floating_point():
         raise RuntimeError(f"Expected floating point type for target with class probabilities, got "
-                           f"{_torch_name(target.dtype)}")
+                           f"{messages.type_name(target.dtype)}")
     if ignore_index >= 0:
         raise RuntimeError("ignore_index is not supported for floating point target")
     if input.ndim == 0:
         raise IndexError("Dimension specified as 1 but tensor has no dimensions")
-    logp = log_softmax(input, class_dim)
-    if weight is not None:  # one weight per class, along the class dimension
-        logp = logp * weight.reshape([-1] + [1] * (input.ndim - class_dim - 1))
-    picked = logp * target
+    classes = input.shape[class_dim]
+    if weight is not None and (weight.ndim != 1 or weight.numel() != classes):
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all {classes} classes or no "
+                           f"classes but got weight tensor of shape: {list(weight.shape)}")
+    picked = log_softmax(input, class_dim) * target
+    if weight is not None:  # one weight per class, along the class dimension (after the target, as PyTorch: the
+        picked = picked * weight.reshape([-1] + [1] * (input.ndim - class_dim - 1))  # same overflows)
     if reduction == "none":
         return -picked.sum(class_dim)
     if reduction == "sum":
         return -picked.sum()
     if not input.numel():  # the mean of nothing: nan, as PyTorch gives it
         return -(picked.sum() * math.nan)
-    return _DivByCount.apply(-picked.sum(), input.numel() // input.shape[class_dim])
+    return _DivByCount.apply(-picked.sum(), n=input.numel() // input.shape[class_dim])
 
 
 # --- the modules --------------------------------------------------------------------------------

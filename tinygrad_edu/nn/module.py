@@ -15,7 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd import no_grad
 from ..backend import move
-from ..ops.reductions import _torch_name
+from ..messages import type_name as _torch_name
 from ..tensor import Tensor
 
 

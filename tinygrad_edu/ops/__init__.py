@@ -5,18 +5,21 @@ from typing import Any
 
 from .. import dtypes, inplace, messages  # (inplace: the in-place methods, added to Tensor)
 from ..tensor import Tensor
-from . import indexing, masks, matmul as _matmul, movement, pointwise, reductions
+from . import indexing, integer, logic, masks, matmul as _matmul, movement, pointwise, reduce, search
 from .indexing import getitem, setitem
 from .masks import masked_fill, masked_fill_, tril, triu
-from .matmul import dot, matmul, mm
-from .movement import (cat, concat, concatenate, expand, expand_as, flatten, permute, reshape, squeeze, stack,
-                       swapaxes, t, transpose, unsqueeze, view)
-from .pointwise import invert
-from .pointwise import (abs, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clamp, clip, clone, div, eq,
-                        exp, floor_divide, ge, gt, isfinite, isnan, le, log, logical_and, logical_not, logical_or,
-                        logical_xor, lt, maximum, minimum, mul, ne, neg, pow, relu, remainder, sigmoid, sqrt, sub,
-                        tanh, to, where)
-from .reductions import argmax, argmin, log_softmax, max, mean, min, softmax, sum
+from .matmul import MatMul, dot, matmul, mm
+from .movement import (Cat, Expand, Permute, Reshape, Stack, cat, concat, concatenate, expand, expand_as, flatten,
+                       permute, reshape, squeeze, stack, swapaxes, t, transpose, unsqueeze, view)
+from .integer import floor_divide, remainder
+from .logic import (bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, ge, gt, invert, isfinite, isnan, le,
+                    logical_and, logical_not, logical_or, logical_xor, lt, ne)
+from .pointwise import (Abs, Add, Clamp, Clone, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow, Relu, Sigmoid, Sqrt,
+                        Sub, Tanh, ToCopy, Where, abs, add, clamp, clip, clone, div, exp, log, maximum, minimum, mul,
+                        neg, pow, relu, sigmoid, sqrt, sub, tanh, to, where)
+from .reduce import (LogSoftmax, MaxAll, MaxDim, Mean, Softmax, Sum, log_softmax, max, mean, min, softmax,
+                     sum)
+from .search import argmax, argmin
 
 
 def _reflected(fn):

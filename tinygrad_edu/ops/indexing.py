@@ -5,16 +5,15 @@ an element twice, both picks' gradients add up.
 """
 from __future__ import annotations
 
-from ..inplace import check_inplace
-
 import math
 from typing import Any
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, messages
 from ..autograd import Op, is_grad_enabled
 from ..backend import array_module
+from ..inplace import check_inplace
 from ..messages import NOT_RECORDED, same_device
 from ..tensor import Tensor
 
@@ -27,19 +26,18 @@ def index_key(key: Any, t: Tensor) -> Any:
         if isinstance(k, Tensor):
             same_device((t, k)) if k._device.type != "cpu" or t._device.type != "cpu" else None
             if k.is_floating_point():
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+                raise IndexError(messages.INDEX_DTYPE)
             k = k._data.astype(bool if k._data.dtype == "uint8" else k._data.dtype)  # a byte tensor is a mask
             # (a copy: a backward must not see later in-place changes of the index)
         elif isinstance(k, list):
             k = array_module(t._data).asarray(k, dtype=None if k else "int64")  # t[[]] picks nothing
             if k.dtype.kind == "f":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+                raise IndexError(messages.INDEX_DTYPE)
         elif isinstance(k, float):
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-                             "valid indices (got float)")
+            raise IndexError(messages.FLOAT_INDEX)
         elif isinstance(k, slice) and k.step is not None and k.step <= 0:
             # NumPy reverses with a negative step; PyTorch refuses (use flip or an index tensor).
-            raise ValueError("slice step cannot be zero" if k.step == 0 else "step must be greater than zero")
+            raise messages.slice_step(k.step)
         out.append(k)
     if any(_is_mask(k) for k in out):
         _check_masks(out, list(t._data.shape))
@@ -64,8 +62,7 @@ def _check_masks(key: list, shape: list) -> None:
                 raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
             for j, n in enumerate(k.shape):
                 if d + j >= len(shape) or shape[d + j] != n:
-                    raise IndexError(f"The shape of the mask {list(k.shape)} at index {j} does not match the shape "
-                                     f"of the indexed tensor {shape} at index {d + j}")
+                    raise messages.mask_shape(k.shape, shape, j, d + j)
             d += k.ndim
         elif not isinstance(k, slice) and getattr(k, "ndim", 0) == 0:  # an int (or a 0-d index tensor)
             del shape[d:d + 1]
@@ -77,59 +74,37 @@ def _advanced(key: tuple) -> bool:
     return any(hasattr(k, "dtype") and (k.ndim > 0 or k.dtype == bool) for k in key)  # (a 0-d int is an int)
 
 
-def _index_error(e: IndexError, ndim: int, key: tuple = ()) -> IndexError:
-    """NumPy's IndexError in PyTorch's words."""
-    if "too many indices" in str(e) and ndim == 0 and len(key) == 1 and isinstance(key[0], slice):
-        return IndexError("slice() cannot be applied to a 0-dim tensor.")
-    if "too many indices" in str(e) and ndim == 0 and len(key) == 1 and isinstance(key[0], int):
-        return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
-                          "C++ to convert a 0-dim tensor to a number")
-    if "too many indices" in str(e):
-        return IndexError(f"too many indices for tensor of dimension {ndim}")
-    # NumPy says "index 5 is out of bounds for axis 0", CuPy "Index 5 ...", PyTorch "index 5 ... dimension 0"
-    return IndexError(str(e).replace("axis", "dimension").replace("Index", "index", 1))
-
-
 class Index(Op):
+    """y = a[key].   dL/da = g put back where its elements came from, 0 elsewhere (an element picked twice
+    gets both picks' gradients: they add up). `key` is a parameter: ints, slices, None, ... and index arrays."""
+
     @staticmethod
-    def forward(ctx, a, key):
-        ctx.shape, ctx.dtype, ctx.key = a.shape, a.dtype, key
+    def forward(ctx, a, *, key):
+        ctx.shape, ctx.key = a.shape, key
         try:
             return a[key]
         except IndexError as e:
             shape = result_shape(a.shape, key)
             if shape is not None and 0 in shape:  # nothing picked: PyTorch checks no index
                 return array_module(a).zeros(shape, a.dtype)
-            raise _index_error(e, a.ndim, key) from None
+            raise messages.index_error(e, a.ndim, key) from None
 
     @staticmethod
     def backward(ctx, g):
         xp = array_module(g)
         out = xp.zeros(ctx.shape, dtype=g.dtype)
         if g.size == 0:
-            return out, None
+            return out
         if _advanced(ctx.key):
             xp.add.at(out, ctx.key, g)  # an index may repeat: add, don't overwrite
         else:
             out[ctx.key] = g
-        return out, None
+        return out
 
 
-# Basic indexing does the same thing; the node is named, as PyTorch names it, after its last real step.
-class Select(Index):
-    pass
-
-
-class Slice(Index):
-    pass
-
-
-class Alias(Index):
-    pass
-
-
-class NewAxis(Index):
-    node_name = "UnsqueezeBackward0"
+# Basic indexing does the same thing; PyTorch names the node after its last step that changes the tensor.
+Select, Slice, Alias = Index.named("SelectBackward0"), Index.named("SliceBackward0"), Index.named("AliasBackward0")
+NewAxis = Index.named("UnsqueezeBackward0")
 
 
 def _node_for(key: tuple, shape: tuple, tuple_key: bool) -> type:
@@ -153,7 +128,7 @@ def _node_for(key: tuple, shape: tuple, tuple_key: bool) -> type:
 def getitem(input: Tensor, key: Any) -> Tensor:
     """`input[key]`: elements picked by ints, slices, None, ..., index tensors or boolean masks."""
     parts = index_key(one_ellipsis(key, input.ndim), input)
-    return _node_for(parts, input._data.shape, isinstance(key, tuple)).apply(input, parts)
+    return _node_for(parts, input._data.shape, isinstance(key, tuple)).apply(input, key=parts)
 
 
 def setitem(input: Tensor, key: Any, value: Any) -> None:
@@ -165,7 +140,7 @@ def setitem(input: Tensor, key: Any, value: Any) -> None:
     used = sum(k.ndim if isinstance(k, Tensor) and k.dtype is dtypes.bool_ else k is not None and k is not Ellipsis
                for k in keys)
     if used > input.ndim:
-        raise _index_error(IndexError("too many indices"), input.ndim, keys)
+        raise messages.index_error(IndexError("too many indices"), input.ndim, keys)
     if by_tensor and input.is_leaf:  # PyTorch's index_put_ refuses a leaf that requires grad before the index
         basic = tuple(k for k in keys for k in ((slice(None),) * getattr(k, "ndim", 1) if isinstance(k, Tensor) and
                                                 k.dtype in (dtypes.bool_, dtypes.uint8) else (k,)))
@@ -194,16 +169,15 @@ def _check_fill_and_overlap(input: Tensor, keys: tuple, value: Any, by_tensor: b
     masked_fill = (len(tensors) == 1 and getattr(tensors[0], "dtype", None) in (dtypes.bool_, dtypes.uint8) and
                    tensors[0].ndim > 0 and (not isinstance(value, Tensor) or value.numel() == 1) and
                    _mask_fits(input.shape, keys, tensors[0]))
-    if masked_fill and tensors[0].dtype is dtypes.uint8 and (not isinstance(value, Tensor) or value.ndim == 0):
-        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype unsigned char")
+    if masked_fill and tensors[0].dtype is dtypes.uint8 and (not isinstance(value, Tensor) or value.numel() == 1):
+        raise RuntimeError(messages.MASKED_FILL_BYTE)
     fill = input.dtype is dtypes.bool_ and (not isinstance(value, Tensor) or value.numel() == 1)
     empty_view = not input.numel() and any(k is None or isinstance(k, (int, slice)) for k in keys)  # overlaps nothing
     one_to_mask = any(getattr(k, "dtype", None) in (dtypes.bool_, dtypes.uint8) and k.ndim for k in tensors) and \
         isinstance(value, Tensor) and value.numel() == 1  # (its mask is checked first)
     if not empty_view and (input.ndim and any(k is input for k in keys) and not fill or value is input and by_tensor
                            and not one_to_mask):
-        raise RuntimeError("unsupported operation: some elements of the input tensor and the written-to tensor refer "
-                           "to a single memory location. Please clone() the tensor before performing the operation.")
+        raise RuntimeError(messages.SAME_MEMORY)
     return masked_fill
 
 
@@ -260,7 +234,7 @@ def _check_assignment(input: Tensor, parts: tuple, value: Any) -> int:
     except ValueError:
         ok = False
     if not ok:
-        raise _value_shape_error(shape, target, _advanced(parts))
+        raise messages.value_shape(shape, target, _advanced(parts))
     _check_value(input, parts, value)
     if 0 not in target:
         _pick(input, parts)
@@ -272,7 +246,7 @@ def _pick(input: Tensor, parts: tuple) -> None:
     try:
         input._data[parts]
     except IndexError as e:
-        raise _index_error(e, input.ndim, parts) from None
+        raise messages.index_error(e, input.ndim, parts) from None
 
 
 def _check_value(input: Tensor, parts: tuple, value: Any) -> None:
@@ -282,24 +256,4 @@ def _check_value(input: Tensor, parts: tuple, value: Any) -> None:
         return
     by_index = any(hasattr(k, "dtype") and (k.dtype != bool or k.ndim == 0) for k in parts)
     if by_index or value.numel() != 1 and any(_is_mask(k) for k in parts):
-        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                           f"{dtypes.scalar_type_name(input.dtype)} for the destination and "
-                           f"{dtypes.scalar_type_name(value.dtype)} for the source.")
-
-
-def _value_shape_error(value: tuple, target: tuple, advanced: bool) -> RuntimeError:
-    """PyTorch's words for an assigned value that does not broadcast to what the index picks."""
-    if advanced:
-        return RuntimeError(f"shape mismatch: value tensor of shape {list(value)} cannot be broadcast to indexing "
-                            f"result of shape {list(target)}")
-    if len(value) > len(target):
-        return RuntimeError(f"expand(tinygrad_edu.Tensor{{{list(value)}}}, size={list(target)}): the number of sizes "
-                            f"provided ({len(target)}) must be greater or equal to the number of dimensions in the "
-                            f"tensor ({len(value)})")
-    lead = len(target) - len(value)
-    i = next(i for i in reversed(range(len(value))) if value[i] not in (1, target[lead + i]))
-    return RuntimeError(f"The expanded size of the tensor ({target[lead + i]}) must match the existing size "
-                        f"({value[i]}) at non-singleton dimension {lead + i}.  Target sizes: {list(target)}.  "
-                        f"Tensor sizes: {list(value)}")
-
-
+        raise messages.index_put_dtypes(input.dtype, value.dtype)

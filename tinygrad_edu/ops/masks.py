@@ -5,22 +5,18 @@ Their backward lets the gradient through where the element was kept, and sends 0
 """
 from __future__ import annotations
 
-from ..inplace import check_inplace
-
 from typing import Any
 
-import numpy as np
-
-from .. import dtypes
 from ..autograd import Op
 from ..backend import array_module
-from ..messages import same_device
+from ..inplace import check_inplace
 from ..tensor import Tensor
 from . import fineprint
-from ..messages import broadcast_error
 
 
 class MaskedFill(Op):
+    """y = value where mask, a elsewhere.   dL/da = 0 where mask, g elsewhere."""
+
     @staticmethod
     def forward(ctx, a, mask, value):
         xp = array_module(a)
@@ -29,79 +25,49 @@ class MaskedFill(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return array_module(g).where(ctx.mask, 0, g), None, None
+        return array_module(g).where(ctx.mask, 0, g)
 
 
 class Triu(Op):
-    """The upper triangle of the last two dimensions, from diagonal `k` up (`tril`: the lower one)."""
+    """y = a's upper triangle (the lower one if not `upper`) from the `diagonal`-th diagonal, zeros elsewhere,
+    in each matrix of the last two dimensions.   dL/da = the same triangle of g."""
 
     @staticmethod
-    def forward(ctx, a, k, upper):
-        ctx.k, ctx.upper = k, upper
-        return _triangle(a, k, upper)
+    def forward(ctx, a, diagonal, upper):
+        ctx.diagonal, ctx.upper = diagonal, upper
+        xp = array_module(a)
+        return (xp.triu if upper else xp.tril)(a, diagonal)
 
     @staticmethod
     def backward(ctx, g):
-        return _triangle(g, ctx.k, ctx.upper), None, None
+        xp = array_module(g)
+        return (xp.triu if ctx.upper else xp.tril)(g, ctx.diagonal)
 
 
-class Tril(Triu):
-    pass
-
-
-def _triangle(a: Any, k: int, upper: bool) -> Any:
-    xp = array_module(a)
-    return (xp.triu if upper else xp.tril)(a, k)
+Tril = Triu.named("TrilBackward0")
 
 
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """`value` where `mask` is True, `input` elsewhere (the mask broadcasts to `input`'s shape)."""
-    if not isinstance(mask, Tensor) or mask.dtype is not dtypes.bool_:
-        got = mask.dtype.name if isinstance(mask, Tensor) else type(mask).__name__
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {got}")
-    if isinstance(value, Tensor):
-        if value.ndim:
-            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                               f"{value.ndim} dimension(s).")
-        value = value.item()
-    same_device((input, mask))
-    try:
-        shape = np.broadcast_shapes(tuple(input.shape), tuple(mask.shape))
-    except ValueError:
-        raise broadcast_error(tuple(input.shape), tuple(mask.shape)) from None
-    dtypes.check_fits(value, input.dtype)
-    x = input if tuple(input.shape) == shape else input.expand(shape)
-    return MaskedFill.apply(x, mask._data, value)
+    x, value = fineprint.masked_fill_args(input, mask, value)
+    return MaskedFill.apply(x, mask=mask._data, value=value)
 
 
 def masked_fill_(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """`masked_fill`, in place."""
     check_inplace(input)
-    if isinstance(mask, Tensor) and mask.shape != input.shape:
-        try:
-            fits = np.broadcast_shapes(tuple(input.shape), tuple(mask.shape)) == tuple(input.shape)
-        except ValueError:
-            fits = False
-        if not fits:
-            raise broadcast_error(tuple(input.shape), tuple(mask.shape))
+    fineprint.check_in_place_mask(input, mask)
     input._data[...] = masked_fill(input.detach(), mask, value)._data
     return input
 
 
-def _check_triangle(name: str, input: Tensor, diagonal: Any) -> None:
-    if not isinstance(diagonal, int) or isinstance(diagonal, bool):
-        raise TypeError(f"{name}(): argument 'diagonal' (position 2) must be int, not {type(diagonal).__name__}")
-    if input.ndim < 2:
-        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-
-
 def triu(input: Tensor, diagonal: int = 0) -> Tensor:
     """The elements on and above the `diagonal`-th diagonal of each matrix; zeros below."""
-    _check_triangle("triu", input, diagonal)
-    return Triu.apply(input, diagonal, True)
+    fineprint.check_triangle("triu", input, diagonal)
+    return Triu.apply(input, diagonal=diagonal, upper=True)
 
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     """The elements on and below the `diagonal`-th diagonal of each matrix; zeros above."""
-    _check_triangle("tril", input, diagonal)
-    return Tril.apply(input, diagonal, False)
+    fineprint.check_triangle("tril", input, diagonal)
+    return Tril.apply(input, diagonal=diagonal, upper=False)
