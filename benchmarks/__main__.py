@@ -11,6 +11,8 @@ processes, and the ratios between implementations measured in this one run.
 Also measured, each in a fresh process: the time `import tinygrad_edu` takes, and the memory (RSS) over
 5,000 MLP training steps. Results go to benchmarks/results/local/ (ignored by git) as JSON and a bar
 chart; `--update` (`make bench UPDATE=1`) writes the committed copy in benchmarks/results/ instead.
+Then, on the CPU, how cost grows with the batch size and the graph's depth (benchmarks/scaling.py;
+`--no-scaling` skips it).
 """
 from __future__ import annotations
 
@@ -224,6 +226,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--update", action="store_true",
                         help=f"write the committed copy in {RESULTS.relative_to(ROOT)}/ instead (make bench UPDATE=1)")
     parser.add_argument("--only", nargs="*", default=list(WORKLOADS), choices=list(WORKLOADS), help="workloads to run")
+    parser.add_argument("--no-scaling", action="store_true",
+                        help="skip the scaling part (python -m benchmarks.scaling: cost against batch size and depth)")
     args = parser.parse_args(argv)
     impls = implementations(args.device)
     runs = measure(impls, args.only, args)
@@ -247,6 +251,12 @@ def main(argv: list[str] | None = None) -> dict:
         suffix = "" if args.device == "cpu" else f"_{args.device}"
         (out / f"latest{suffix}.json").write_text(json.dumps(results, indent=2) + "\n")
         chart(results, out / f"latest{suffix}.png")
+    if args.device == "cpu" and not args.no_scaling:
+        from . import scaling
+        print()
+        scaling.main((["--quick"] if args.quick else []) + (["--update"] if args.update else [])
+                     + (["--out", str(args.out)] if args.out else [])
+                     + (["--threads", str(args.threads)] if args.threads else []))
     return results
 
 

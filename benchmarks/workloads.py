@@ -102,7 +102,9 @@ def logistic_regression(impl: str, device: str, n: int = 10_000, d: int = 20) ->
         def step():
             nonlocal w, b
             z = X @ w + b
-            loss = (lib.maximum(z, 0) - z * y + lib.log1p(lib.exp(-abs(z)))).sum() / n  # (.mean() costs 3 us more)
+            e = lib.exp(-abs(z))
+            u = 1 + e  # log1p(e) as tinygrad_edu computes it in float32 (NumPy's float32 log1p is a slow scalar loop)
+            loss = (lib.maximum(z, 0) - z * y + (lib.log(u) - ((u - 1) - e) / u)).sum() / n  # (.mean(): 3 us more)
             dz = (1 / (1 + lib.exp(-z)) - y) / n
             w -= lr * (X.T @ dz)
             b -= lr * dz.sum(axis=0)

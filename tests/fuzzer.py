@@ -4,6 +4,7 @@ A program is Python source (one statement per op) that names its library `lib` a
 same text runs on both libraries and a divergence prints as a reproduction anyone can paste:
 
     python -m tests.fuzzer 5000 7        # 5,000 programs from seed 7 (`make fuzz N=5000 SEED=7`)
+    python -m tests.fuzzer 3000 7 all nn # every divergence printed, ops and dtypes from one of MIXES only
 
 After every statement the result is compared (value, dtype, shape, requires_grad, grad_fn name, or the kind of
 exception raised), and at the end the leaves' gradients for a random output gradient. A NumPy warning on the
@@ -199,6 +200,22 @@ NOT_FUZZED: dict[str, str] = {
 }
 
 DTYPES = ["float32", "float64", "int32", "int64", "uint8", "bool"]
+
+# Op mixes (`python -m tests.fuzzer 3000 7 all index`): (the registry names, the dtypes every leaf gets or None).
+MIXES: dict[str, tuple[set, list | None]] = {
+    "arith": ({"add", "add_alpha", "sub", "mul", "div", "pow", "maximum", "minimum", "neg", "abs", "exp", "log", "sqrt",
+               "sigmoid", "tanh", "relu", "clamp", "where", "sum", "mean", "max", "min", "softmax", "log_softmax",
+               "matmul"}, ["float32", "float64"]),
+    "int": ({"add", "add_alpha", "sub", "mul", "div", "pow", "floor_divide", "remainder", "neg", "abs", "clamp", "where",
+             "lt", "le", "gt", "ge", "eq", "ne", "logical_and", "logical_or", "logical_xor", "bitwise", "logical_not",
+             "sum", "max", "min", "argmax", "argmin", "casts", "to", "isnan", "isfinite"},
+            ["int32", "int64", "uint8", "bool"]),
+    "index": ({"getitem", "setitem", "masked_fill", "reshape", "flatten", "transpose", "permute", "squeeze", "unsqueeze",
+               "expand", "cat", "stack", "triu", "clone", "to", "casts", "inplace", "to_python", "sum"}, None),
+    "nn": ({"linear", "mse_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+            "nll_loss", "embedding", "softplus", "dropout", "relu", "sigmoid", "tanh", "softmax", "log_softmax"},
+           ["float32", "float64"]),
+}
 NN_ARGS = {"cls", "prob", "cw", "wt", "pw", "ign", "red", "W", "bias", "E", "idx", "mn", "nt", "pad"}
 _FLOAT_SPECIALS = [float("nan"), float("inf"), float("-inf"), -0.0, 1e-45, 3e38, -3e38, 1e-310, 88.8, -104.0]
 _NICE = [0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, 1.5, -3.0]
@@ -233,6 +250,28 @@ DOCUMENTED: list[tuple[str, str, str]] = [
      "shared is not refused: a write into an expanded tensor, `out=` a view of an input, `v.add_(t)` where v is a "
      "view of t; and a write into a view of a leaf that requires grad is refused as a write into a graph, after the "
      "index and value are checked"),
+    ("value|requires_grad", r"(\w+) = (\w+)\.(expand|squeeze|unsqueeze|view|reshape|t\b|T\b|mT|transpose|permute)"
+     r"[^\n]*\n[\s\S]*(\1\[[^\n]*\] = |\1\.(masked_fill_|fill_|zero_)|\2\.requires_grad)",
+     "views are copies (see above): a write into a view (an expanded tensor too) is not seen by its base, and a "
+     "view made before its base's `requires_grad = True` does not follow it"),
+    ("value", r"(F\.linear|matmul|mm|dot|@)[\s\S]*(inf|e\+38)|(inf|e\+38)[\s\S]*(F\.linear|matmul|mm|dot|@)",
+     "a product that meets inf or float32 overflow: whether inf + -inf (nan) happens inside the BLAS depends on its "
+     "summation order and fused multiply-adds (NumPy's BLAS and PyTorch's differ)"),
+    ("value", r"alpha=[\s\S]*(inf|e\+38)|(inf|e\+38)[\s\S]*alpha=",
+     "`add`/`sub` with alpha at the float32 limits: input + alpha * other is one fused multiply-add here (PyTorch's "
+     "vectorised loop); PyTorch's loops for broadcast operands round alpha * other first on some elements only"),
+    ("value", r"(e\+38|214748364[678]|922337203685477580[678])[\s\S]*(\b(sum|mean)|_loss|cross_entropy)\(",
+     "a float32 sum whose terms differ by more than float32 can hold (3e38 next to 1.5, INT_MAX next to 2): what "
+     "survives the rounding depends on the summation order (PyTorch's vectorised lanes, NumPy's pairwise blocks)"),
+    ("accepted", r"view size is not compatible with input tensor's size and stride",
+     "`view` of a transposed or permuted tensor: PyTorch refuses (its strides do not allow it); with no strides "
+     "here, `view` works as `reshape`"),
+    ("grad_fn", r"ViewBackward0 != UnsafeViewBackward0",
+     "reshape/flatten of a transposed or permuted tensor: PyTorch must copy it (not contiguous) and names the node "
+     "after its internal _unsafe_view; there are no strides here, so it is a view node"),
+    ("message", r"Expected size for first two dimensions of batch2 tensor",
+     "a batched @ matrix product whose sizes do not match: PyTorch's message depends on the first operand's memory "
+     "layout (a permuted view goes through bmm, others through a folded mm); there are no strides here"),
     ("accepted", r"Subtraction, the `-` operator, with a bool tensor",
      "`x ** bool_tensor` differentiates here; PyTorch's own derivative fails on the bool exponent"),
 ]
@@ -317,8 +356,10 @@ class Meta:
 class Generator:
     """Random programs from a seed: leaves, then 1 to 6 ops from the registry."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, mix: str | None = None):
         self.rng = np.random.default_rng(seed)
+        names, self.dtypes = MIXES[mix] if mix else (None, None)
+        self.ops = [op for op in OPS if names is None or op.name in names]
         self.pool: dict[str, Meta] = {}
         self.program = Program()
         torch, torch_F = _libs()["torch"]
@@ -358,6 +399,8 @@ class Generator:
         return tuple(out)
 
     def dtype(self, kind: str) -> str:
+        if self.dtypes:
+            return self.choice(self.dtypes)
         if self.rng.random() < 0.2 or kind == "any":
             return self.choice(DTYPES)
         return {"float": self.choice(["float32", "float32", "float64"]), "int": self.choice(["int64", "int32", "uint8"]),
@@ -506,7 +549,7 @@ class Generator:
 
     def generate(self) -> Program:
         for _ in range(int(self.rng.integers(1, 7))):
-            spec = self.choice(OPS)
+            spec = self.choice(self.ops)
             form = self.choice(spec.forms)
             code = self.fill(form, spec)
             name = f"v{len(self.program.stmts)}"
@@ -567,18 +610,18 @@ def run(program: Program, lib_name: str, libs=None) -> list[Outcome]:
     return outcomes
 
 
-def _tol(dtype: str, loose: bool = False, narrow: bool = False) -> tuple[float, float]:
+def _tol(dtype: str, loose: bool = False, narrow: bool | str = False) -> tuple[float, float]:
     """(rtol, atol) for a dtype; `loose` for gradients, where rounding differences grow (1 - tanh(x)**2 near 1);
     `narrow` where the program has float32 values, which carry their rounding (one ulp apart in the two
     libraries' exp, tanh, log_softmax...) into float64 results."""
-    if narrow and dtype == "float64":
-        dtype = "float32"
+    if narrow and dtype in ("float32", "float64") and (narrow == "float16" or dtype == "float64"):
+        dtype = "float16" if narrow == "float16" else "float32"
     if loose:
         return {"float16": (1e-2, 1e-2), "float32": (1e-3, 1e-4), "float64": (1e-6, 1e-9)}.get(dtype, (0, 0))
     return {"float16": (1e-2, 1e-3), "float32": (1e-4, 1e-5), "float64": (1e-7, 1e-9)}.get(dtype, (0, 0))
 
 
-def _values_equal(a: np.ndarray, b: np.ndarray, dtype: str, loose: bool = False, narrow: bool = False) -> bool:
+def _values_equal(a: np.ndarray, b: np.ndarray, dtype: str, loose: bool = False, narrow: bool | str = False) -> bool:
     if a.shape != b.shape:
         return False
     if a.dtype.kind != "f" or b.dtype.kind != "f":
@@ -590,7 +633,7 @@ def _values_equal(a: np.ndarray, b: np.ndarray, dtype: str, loose: bool = False,
         return bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
 
-def compare(mine: Any, theirs: Any, loose: bool = False, narrow: bool = False) -> tuple[str, str] | None:
+def compare(mine: Any, theirs: Any, loose: bool = False, narrow: bool | str = False) -> tuple[str, str] | None:
     """The first difference between two normalised results, as (category, detail), or None."""
     if isinstance(theirs, dict) and isinstance(mine, dict):
         for key in ("shape", "dtype", "requires_grad", "grad_fn"):
@@ -627,7 +670,7 @@ def _words(text: str) -> set:
 
 
 def compare_outcomes(mine: Outcome, theirs: Outcome, loose: bool = False,
-                     narrow: bool = False) -> tuple[str, str] | None:
+                     narrow: bool | str = False) -> tuple[str, str] | None:
     if "skipped" in (mine.error or ("",))[0] + (theirs.error or ("",))[0]:
         return None  # a statement after one that failed to make its input (compared there)
     if theirs.error and not mine.error:
@@ -670,7 +713,8 @@ def check(program: Program, libs=None) -> Divergence | None:
     """The first divergence of `program` between the two libraries (documented ones excepted), or None."""
     libs = libs or _libs()
     mine, theirs = run(program, "tinygrad_edu", libs), run(program, "torch", libs)
-    narrow = any(re.search(r"float32|float16|\.float\(\)|\.half\(\)", s.source) for s in program.stmts)
+    text = "\n".join(s.source for s in program.stmts)  # (values that passed through a narrower float keep its rounding)
+    narrow = "float16" if re.search(r"float16|\.half\(\)", text) else bool(re.search(r"float32|\.float\(\)", text))
     for i, (m, t) in enumerate(zip(mine, theirs)):
         d = compare_outcomes(m, t, loose=program.stmts[i].op == "backward", narrow=narrow)
         # (matched against the statements so far: what follows a documented difference may show it later)
@@ -697,8 +741,8 @@ def add_backward(program: Program, outcomes: list[Outcome], rng: np.random.Gener
             return
 
 
-def random_program(seed: int, libs=None) -> Program:
-    gen = Generator(seed)
+def random_program(seed: int, libs=None, mix: str | None = None) -> Program:
+    gen = Generator(seed, mix)
     program = gen.generate()
     outcomes = run(program, "torch", libs)
     add_backward(program, outcomes, gen.rng)
@@ -756,7 +800,7 @@ def report(div: Divergence) -> str:
 
 
 def fuzz(n: int, seed: int = 0, out=sys.stdout, shrink_budget: int = 200, limit: int | None = 20,
-         by_op: dict | None = None) -> dict:
+         by_op: dict | None = None, mix: str | None = None) -> dict:
     """Run `n` programs from `seed`; print each divergence, shrunk; return the counts by category (and fill
     `by_op` with the counts by the op that diverged)."""
     libs = _libs()
@@ -765,7 +809,7 @@ def fuzz(n: int, seed: int = 0, out=sys.stdout, shrink_budget: int = 200, limit:
     shown = 0
     with np.errstate(all="ignore"):
         for k in range(n):
-            program = random_program(seed * 1_000_003 + k, libs)
+            program = random_program(seed * 1_000_003 + k, libs, mix)
             div = check(program, libs)
             if div is None:
                 continue
@@ -784,12 +828,13 @@ def main(argv: list[str]) -> int:
     seed = int(argv[1]) if len(argv) > 1 else 0
     start = time.perf_counter()
     by_op: dict = {}
-    counts = fuzz(n, seed, limit=None if len(argv) > 2 and argv[2] == "all" else 20, by_op=by_op)
+    mix = argv[3] if len(argv) > 3 else None  # one of MIXES (then the third argument is "all" or "some")
+    counts = fuzz(n, seed, limit=None if len(argv) > 2 and argv[2] == "all" else 20, by_op=by_op, mix=mix)
     total = sum(counts.values())
 
     def listed(d: dict) -> str:
         return ", ".join(f"{k}: {v}" for k, v in sorted(d.items(), key=lambda kv: -kv[1])) or "none"
-    print(f"{n} programs from seed {seed} in {time.perf_counter() - start:.1f} s: {total} diverge "
+    print(f"{n} programs from seed {seed}{f' ({mix} ops)' if mix else ''} in {time.perf_counter() - start:.1f} s: {total} diverge "
           f"(by kind: {listed(counts)}; by op: {listed(by_op)})")
     return 1 if total else 0
 

@@ -2,13 +2,15 @@
 
 And its three versions of each workload compute the same thing, so the ratios compare like with like.
 """
+import argparse
 import importlib.util
 import json
+import os
 
 import numpy as np
 import pytest
 
-from benchmarks import workloads
+from benchmarks import scaling, workloads
 from benchmarks.__main__ import main, table, targets
 from benchmarks.worker import time_step
 
@@ -16,7 +18,7 @@ IMPLS = ["tinygrad_edu", "numpy"] + (["torch"] if importlib.util.find_spec("torc
 
 
 def test_quick_benchmark_writes_table_json_and_chart(tmp_path, capsys):
-    results = main(["--quick", "--out", str(tmp_path)])
+    results = main(["--quick", "--no-scaling", "--out", str(tmp_path)])
     assert list(results["workloads"]) == list(workloads.WORKLOADS)
     for name, res in results["workloads"].items():
         assert list(res) == IMPLS
@@ -70,3 +72,52 @@ def test_implementations_compute_the_same_thing(name):
         assert len(found[impl]) == len(found["numpy"])
         for ours, by_hand in zip(found[impl], found["numpy"]):
             np.testing.assert_allclose(ours, by_hand, rtol=1e-5, atol=1e-6, err_msg=f"{impl} against numpy")
+
+
+def test_scaling_measures_every_size_and_the_implementations_agree(tmp_path, capsys):
+    args = ["--quick", "--no-memory", "--batches", "1", "8", "--depths", "10", "40", "--out", str(tmp_path)]
+    scaling.main(args)
+    saved = json.loads((tmp_path / "scaling.json").read_text())
+    sizes = {"logistic_regression": ["1", "8"], "mlp": ["1", "8"], "depth": ["10", "40"]}
+    for part, expected in sizes.items():
+        for impl in IMPLS:
+            assert sorted(saved["time"][part][impl], key=int) == expected
+            assert all(t > 0 for t in saved["time"][part][impl].values())
+            # the first step's loss (or the chain's gradient, summed) against the hand-written NumPy
+            first = saved["first"][part]
+            np.testing.assert_allclose(first[impl][expected[-1]], first["numpy"][expected[-1]], rtol=1e-5,
+                                       err_msg=f"{impl} {part}")
+    assert scaling.agree(saved) == []
+    assert (tmp_path / "scaling.png").stat().st_size > 1000
+    assert "all three implementations agree" in capsys.readouterr().out or len(IMPLS) == 2
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/clear_refs"), reason="peak memory is read from Linux's /proc")
+def test_scaling_memory_sees_the_activations():
+    # An MLP step at batch 4,096 holds the hidden layer before and after the ReLU: 2 x 4,096 x 256 float32.
+    found = scaling._worker_process("numpy", ["memory"], argparse.Namespace(
+        batches=[4096], depths=[10], budget=0.0, rounds=1, threads=None))
+    assert found["memory"]["memory_mb"]["4096"] >= 2 * 4096 * 256 * 4 / 2**20
+
+
+def test_chain_gradient_matches_the_derivative():
+    # d/dx of sum(tanh(c * tanh(c * x))) by the chain rule, written out, against each implementation's backward
+    c, x = scaling.CHAIN_FACTOR, np.linspace(-2, 2, 16, dtype=np.float64)
+    inner = np.tanh(c * x)
+    expected = (1 - np.tanh(c * inner) ** 2) * c * (1 - inner**2) * c
+    for impl in IMPLS:
+        forward, backward = scaling.chain(impl, 4)
+        grad = backward(forward())
+        grad = grad.detach().numpy() if hasattr(grad, "detach") else grad
+        np.testing.assert_allclose(grad, expected, rtol=1e-5, err_msg=impl)
+
+
+def test_scaling_table_marks_sizes_over_the_limit_and_finds_the_crossover():
+    times = {"tinygrad_edu": {"1": 3e-6, "4": 2.5e-6, "16": 1.1e-3}, "numpy": {"1": 1e-6, "4": 1e-6, "16": 1e-3},
+             "torch": {"1": 6e-6, "4": 5e-6, "16": 1.1e-3}}
+    text = scaling.table({"time": {"mlp": times}})
+    assert "3.00x*" in text and "2.50x*" in text and "1.10x " in text and "0.50x" in text
+    assert "within 1.2x of NumPy from 16 on" in text
+    assert scaling.crossover(times) == "16"
+    times["tinygrad_edu"]["16"] = 2e-3
+    assert scaling.crossover(times) is None

@@ -382,6 +382,9 @@ def test_bce_with_logits_gradients_round_as_pytorch():
     "x % y", "x.clamp(0, 1)", "x.clamp(min=0)", "x.clip(max=1)", "lib.where(x > 0, x, y)", "lib.where(x > 0, x, 1.)",
     "x.to(lib.float64)", "x.double()", "x.clone()", "lib.maximum(x, y)", "lib.minimum(x, y)", "x.relu()", "abs(x)",
     "-x", "x.exp()", "x.log()", "x.sqrt()", "x.sigmoid()", "x.tanh()", "x % 2", "2 % x", "x // y", "x // 2", "2 // x",
+    "1 - x", "1.5 - x", "x.sub(1)", "x.sub(y, alpha=2)", "x.add(y, alpha=2)", "x.add(2)", "1 + x", "x.mul(2)",
+    "2 * x", "x.div(2)", "x.pow(y)", "lib.pow(2, x)", "x ** 0", "lib.where(x > 0, 1., x)", "x.half()",
+    "x.masked_fill(x > 0, 1.)", "lib.nn.functional.softplus(x, 2, 3)", "lib.nn.functional.relu(x)",
 ])
 def test_pointwise_nodes_have_pytorchs_names_and_inputs(expr):
     """Numbers that are op state (a clamp bound, pow's number) are not graph inputs; `x * 2`'s number is."""
@@ -520,3 +523,84 @@ def test_matmul_out_dtypes_and_sizes_in_pytorchs_order(ranks):
                 same(lambda lib: product(lib, shape_left=True))  # (the shape a failed call leaves `out` in)
                 if outcome(product, torch)[0] == "raises":
                     assert message(product, tg).startswith(message(product, torch))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
+def test_pow_gradient_with_an_integer_exponent_at_its_limits(dtype):
+    """PyTorch's gradient computes `exponent - 1` in the exponent's integer type: INT_MIN - 1 wraps to INT_MAX."""
+    info = np.iinfo(dtype)
+
+    def fn(lib):
+        x = lib.tensor([-1.0, 3.0, 2.0, 0.0, 0.5, 2.0, -2.0], requires_grad=True)
+        e = lib.tensor([info.min, info.min, info.max, 0, 3, 1, 2], dtype=getattr(lib, dtype))
+        (x ** e).backward(lib.ones(7))
+        return x.grad
+    same(fn)
+
+
+@pytest.mark.parametrize("key", ["1, :, i", "i, :, 1", "1, ..., i", "lib.tensor(1), :, i", ":, 1, :, i", "1, None, :, i",
+                                 "i, 1, i", "True, 1, :, i", "1, :, lib.tensor([True, False, True, True])"])
+def test_ints_are_selected_before_index_tensors(key):
+    """PyTorch applies ints first: in `t[1, :, idx]` idx's dims stay in place (NumPy's rule moves them first)."""
+    def fn(lib):
+        t, i = lib.arange(120.).reshape(2, 3, 4, 5).requires_grad_(), lib.tensor([0, 1])
+        y = eval(f"t[{key}]", {"t": t, "i": i, "lib": lib})
+        y.backward(lib.arange(float(y.numel())).reshape(y.shape))
+        return y, t.grad
+    same(fn)
+
+
+@pytest.mark.parametrize("expr", ["a.add(b, alpha=2)", "a.sub(b, alpha=2)", "b.sub(b, alpha=2)", "a.add(b, alpha=-1.5)",
+                                  "lib.add(a, b, alpha=3)", "a.sub(b, alpha=0.5)"])
+def test_add_with_alpha_is_one_fused_multiply_add(expr):
+    """PyTorch's vectorised loop computes input + alpha * other in one rounding: no float32 overflow on the way."""
+    def fn(lib):
+        a = lib.tensor([float("inf"), -3e38, 3e38, 1.0, 0.1] * 2, requires_grad=True)
+        b = lib.tensor([-3e38, -3e38, 3e38, 0.3, 0.7] * 2, requires_grad=True)
+        y = eval(expr, {"a": a, "b": b, "lib": lib})
+        y.backward(lib.full(y.shape, 3e37))
+        return y, a.grad, b.grad, y.grad_fn.name()
+    same(fn)
+
+
+@pytest.mark.parametrize("sizes", [(1, -1, -1, -1), (-1, 3), (2, 4, 5), (3, -1, 2), (-1, -1), (2, -1, 4)])
+def test_expand_checks_sizes_from_the_last_dim(sizes):
+    """-1 is refused in a new leading dim; PyTorch checks from the last dim, so its first error is the last one."""
+    same(lambda lib: tuple(lib.zeros(3, 1).expand(sizes).shape))
+
+
+@pytest.mark.parametrize("dtype, values", [("uint8", [-0.5]), ("uint8", [0.5, 255.5]), ("int8", [127.9]),
+                                           ("int32", [float("nan")]), ("uint8", [[0.3], [0.9]]), ("int8", [-128.9])])
+def test_floats_into_an_integer_tensor_must_fit(dtype, values):
+    """tensor(floats, dtype=an int type) refuses a float outside the type's range (it does not truncate first)."""
+    same(lambda lib: lib.tensor(values, dtype=getattr(lib, dtype)).tolist())
+
+
+@pytest.mark.parametrize("shape, target", [((2, 1), (2,)), ((2, 1, 3), (2, 3)), ((2, 1, 2, 2), (2, 2, 2))])
+def test_nll_loss_weight_of_another_shape(shape, target):
+    """PyTorch's 2-d kernel (3-d and 4-d inputs) reads a weight of any shape with C elements; its 1-d one does not."""
+    same(lambda lib: lib.nn.functional.nll_loss(lib.zeros(shape), lib.zeros(target, dtype=lib.int64),
+                                                weight=lib.tensor(1.0)).item())
+
+
+@pytest.mark.parametrize("key, shape", [("1, :, i", (3, 2)), ("1, :, i", (2, 3)), ("1, :, i", (2,)), (":, 1, i", (2, 2)),
+                                        ("i, :, 1", (2, 3))])
+def test_assignment_selects_ints_before_index_tensors(key, shape):
+    """`t[1, :, idx] = v`: v broadcasts to PyTorch's result shape (idx's dims in place)."""
+    def fn(lib):
+        t, i = lib.zeros(2, 3, 4), lib.tensor([0, 2])
+        exec(f"t[{key}] = v", {"t": t, "i": i, "v": lib.arange(float(np.prod(shape))).reshape(shape)})
+        return t
+    same(fn)
+
+
+@pytest.mark.parametrize("a, b", [(((0, 0, 1), "float64", True), ((0, 1, 1), "int64")),
+                                  (((0, 1, 1), "uint8", False), ((0, 1, 1), "float32")),
+                                  (((2, 0, 1), "float32", True), ((2, 1, 3), "float64"))])
+def test_an_empty_batched_product_of_two_dtypes(a, b):
+    """With nothing to multiply PyTorch checks no dtypes: the result is in b's, and cannot require grad if integer."""
+    def fn(lib):
+        (sa, da, ra), (sb, db) = a, b
+        y = lib.zeros(sa, dtype=getattr(lib, da), requires_grad=ra).matmul(lib.zeros(sb, dtype=getattr(lib, db)))
+        return tuple(y.shape), y.requires_grad, str(y.dtype).split(".")[-1]
+    same(fn)

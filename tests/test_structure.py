@@ -147,3 +147,12 @@ def test_the_checks_can_fail(bad, expected, monkeypatch):
     check = test_imports_have_no_cycle if bad == "cycle" else test_imports_go_one_way
     with pytest.raises(AssertionError, match=expected):
         check()
+
+
+def test_the_readme_lists_the_reading_path_in_order_with_its_sizes():
+    import re
+    rows = re.findall(r"^\| \d \| `tinygrad_edu/([^`]+)` \| (\d+) \|", (ROOT / "README.md").read_text(), re.M)
+    actual = loc.reading_path()
+    assert [name for name, _ in rows] == [name for name, _, _ in actual]
+    for (name, listed), (_, n, _) in zip(rows, actual):
+        assert abs(int(listed) - n) <= 15, f"README says {name} has {listed} lines; it has {n} (update the table)"

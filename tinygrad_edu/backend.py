@@ -214,3 +214,20 @@ def to_numpy(array: Any) -> np.ndarray:
 def as_array(x: Any) -> Any:
     """`x` as an array: NumPy turns 0-d results into scalars (np.float32), which the engine does not keep."""
     return np.asarray(x) if isinstance(x, np.generic) else x
+
+
+def select(cond: Any, a: Any, b: Any) -> Any:
+    """`a` where `cond`, else `b`, on arrays: how a backward drops the gradient of masked elements.
+
+    With a 0 branch it multiplies by the mask instead, several times faster than `where` on a random mask
+    (a ReLU's), unless that leaves an inf or nan, which a multiplication by 0 would have made (inf * 0):
+    then `where` decides. (A dropped element may then be -0. instead of 0.; the two compare equal.)
+    """
+    xp = array_module(cond)
+    zero_a, zero_b = type(a) in (int, float) and a == 0, type(b) in (int, float) and b == 0
+    other = b if zero_a else a if zero_b else None
+    if other is not None and getattr(other, "ndim", 0) and other.dtype.kind == "f":
+        out = other * (~cond if zero_a else cond)
+        if out.dtype == other.dtype and xp.isfinite(out).all():
+            return out
+    return xp.where(cond, a, b)

@@ -99,6 +99,10 @@ def tensor(data: Any, dtype: dtypes.dtype | None = None, device: str | Device | 
             if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data) else data
         # Python numbers go straight to the dtype asked for: tensor(1.1, dtype=float64) is exactly 1.1.
         target = inferred if dtype is None else dtypes.check(dtype)
+        if target._category == 1 and inferred.is_floating_point and items is data:  # each float must fit (PyTorch)
+            floats = np.array(data, dtype=np.float64)
+            for v in (floats.min(), floats.max()) if floats.size and not np.isnan(floats).any() else floats.ravel()[:1]:
+                dtypes.check_fits(float(v), target)
         try:
             array = np.array(items, dtype=target.np)
         except OverflowError:  # an int beyond what the dtype holds: PyTorch's words

@@ -25,9 +25,22 @@ def check_inplace(self: Tensor, other: Any = None, view: bool = False) -> None:
         raise RuntimeError(messages.NOT_RECORDED)
 
 
+def writable(t: Tensor) -> Any:
+    """`t`'s array, ready for an in-place write. An expanded tensor's is NumPy's read-only broadcast view: it gets
+    memory of its own, still one element per repeated row, so a write into one copy shows in all, as in PyTorch."""
+    a = t._data
+    if getattr(a.flags, "writeable", True):
+        return a
+    repeated = [s == 0 and n > 1 for n, s in zip(a.shape, a.strides)]
+    own = a[tuple(slice(0, 1) if r else slice(None) for r in repeated)].copy()
+    strides = [0 if r else s for r, s in zip(repeated, own.strides)]
+    t._data = np.lib.stride_tricks.as_strided(own, a.shape, strides, writeable=True)
+    return t._data
+
+
 def _write(self: Tensor, value: Any) -> Tensor:
     check_inplace(self)
-    self._data[...] = value._data if isinstance(value, Tensor) else dtypes.wrap_int(value, self.dtype)
+    writable(self)[...] = value._data if isinstance(value, Tensor) else dtypes.wrap_int(value, self.dtype)
     return self
 
 
@@ -39,7 +52,7 @@ def store(self: Tensor, result: Tensor) -> Tensor:
     if result._data.shape != self._data.shape:
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape "
                            f"{list(result.shape)}")
-    self._data[...] = result._data
+    writable(self)[...] = result._data
     return self
 
 
@@ -62,7 +75,7 @@ def copy_(self: Tensor, src: Tensor) -> Tensor:
         shape = np.broadcast_shapes(self.shape, src.shape)
         if shape != self.shape:
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast shape {list(shape)}")
-    self._data[...] = move(src._data, self._device) if isinstance(src, Tensor) else src
+    writable(self)[...] = move(src._data, self._device) if isinstance(src, Tensor) else src
     return self
 
 

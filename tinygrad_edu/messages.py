@@ -179,6 +179,10 @@ def expand_mismatch(n: int, old: int, i: int, sizes: tuple, shape: tuple) -> Run
                         f"dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}")
 
 
+def expand_leading(n: int, i: int) -> RuntimeError:
+    return RuntimeError(f"The expanded size of the tensor ({n}) isn't allowed in a leading, non-existing dimension {i}")
+
+
 CAT_EMPTY = "tinygrad_edu.cat(): expected a non-empty list of Tensors"
 STACK_EMPTY = "stack expects a non-empty TensorList"
 

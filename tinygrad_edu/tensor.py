@@ -51,7 +51,7 @@ class Tensor:
         if isinstance(array, np.generic):  # NumPy gives 0-d results as scalars; a tensor holds an array
             array = np.asarray(array)
         t = object.__new__(Tensor)
-        t._data, t._device = array, device if device is not None else device_of(array)
+        t._data, t._device = array, device or (CPU if type(array) is np.ndarray else device_of(array))
         t._requires_grad, t.grad, t.grad_fn, t._retains_grad = requires_grad, None, None, False
         return t
 

@@ -119,10 +119,14 @@ def _kind(t: Tensor, is_output: bool) -> str:
     return "parameter" if t.requires_grad else "input"
 
 
+_NUMBER_PARAMS = ("a", "b", "base", "exponent")  # a number operand kept as op state: `1 - x` (a=1), `x ** 2`
+
+
 def _op_label(node: Node) -> str:
     """`Mul` for a `MulBackward0`; numbers the op was given go on a second line (`Rsub` of `1 - a`: 1)."""
     label = re.sub(r"Backward\d*$", "", node.name())
-    numbers = [_number(a) for a in node.args if type(a) in (int, float)]
+    given = list(node.args) + [v for k, v in (node.params or {}).items() if k in _NUMBER_PARAMS]
+    numbers = [_number(a) for a in given if type(a) in (int, float)]
     return label if not numbers else label + "\\n" + ", ".join(numbers)
 
 

@@ -73,12 +73,14 @@ def propagate(roots: Sequence[Tensor], grads: Sequence[Any], retain_graph: bool,
             input_grads = higher_order.backward_on_tensors(node, grad)
         else:
             input_grads = node.fn._run_backward(node, grad)
+        inputs = node.inputs
         if not retain_graph:
             node._release()
-        for t, g in zip(node.inputs, input_grads):
+        for t, g in zip(inputs, input_grads):
             if t is None or g is None:
                 continue
-            g = _fit(g, t)
+            if type(t) is not Tensor or g.shape != t._data.shape or g.dtype != t._data.dtype:
+                g = _fit(g, t)  # (most grads fit already: the call is saved)
             fn = t.grad_fn
             if fn is None:  # a leaf: its grads add up
                 prev = found.get(id(t))

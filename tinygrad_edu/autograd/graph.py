@@ -19,12 +19,18 @@ _created = itertools.count()  # numbers the nodes in the order they are made
 
 
 class Node:
-    """One use of an op in the graph (a tensor's `grad_fn`), and the `ctx` its forward and backward share."""
+    """One use of an op in the graph (a tensor's `grad_fn`), and the `ctx` its forward and backward share.
 
-    def __init__(self, op: type, operands: tuple, inputs: tuple):
+    The engine's fields are slots; what an op's forward keeps on `ctx` for its backward (`ctx.dims = ...`)
+    goes to the node's `__dict__`, freed with the saved values after a backward."""
+
+    __slots__ = ("_seq", "fn", "args", "params", "inputs", "_saved", "_retained", "__dict__", "__weakref__")
+
+    def __init__(self, op: type, operands: tuple, inputs: tuple, params: dict | None = None):
         self._seq = next(_created)  # a node is always made after the nodes that made its inputs
         self.fn = op
         self.args = operands  # the operands as given (tensors and numbers)
+        self.params = params  # the op's other arguments (dims, bounds, flags), for drawings
         self.inputs = inputs  # for each operand: the tensor, if it requires grad (else None)
         self._saved: tuple | None = ()
         self._retained: weakref.ref | None = None
@@ -74,12 +80,19 @@ class Node:
     def _release(self) -> None:
         """After a backward: free the saved values and the intermediate operands (PyTorch's graph keeps
         only the leaves too). A node then costs a few small objects, not the step's activations."""
-        if self._saved:
+        if self._saved:  # (a node that saved nothing can run again, as in PyTorch)
             self._saved = None
-        freed = tuple([_Freed(a) if isinstance(a, Tensor) and (a.grad_fn is not None or not a._requires_grad)
-                       else a for a in self.args])
-        self.inputs = tuple([None if t is None else a for t, a in zip(self.inputs, freed)])
-        self.args = freed
+            self.__dict__.clear()
+        if self.params:
+            self.params = {k: v for k, v in self.params.items() if type(v) in (int, float, bool)}
+        args, inputs = [], []
+        for a, t in zip(self.args, self.inputs):
+            if isinstance(a, Tensor) and (a.grad_fn is not None or not a._requires_grad):
+                a = _Freed(a)
+                t = None if t is None else a
+            args.append(a)
+            inputs.append(t)
+        self.args, self.inputs = tuple(args), tuple(inputs)
 
 
 class _Freed:
@@ -137,24 +150,30 @@ class Op:
     @classmethod
     def apply(cls, *operands: Any, **params: Any) -> Tensor:
         """Run the op on tensors (and numbers): the result, recorded in the graph when a gradient will be needed."""
-        if cls.promotion is not None or cls.refuses:
-            operands = promotion.promote(operands, cls.promotion, cls.refuses)
         # Every op of every step comes through here: one plain loop over the operands.
-        arrays, inputs, device, needs_grad = [], [], None, False
+        arrays, inputs, device, dtype, plain, needs_grad = [], [], None, None, True, False
         for x in operands:
             if isinstance(x, Tensor):
                 if device is None:
-                    device = x._device
+                    device, dtype = x._device, x._data.dtype
                 elif x._device is not device and x._device != device:
                     messages.same_device([t for t in operands if isinstance(t, Tensor)])  # raises PyTorch's error
+                elif x._data.dtype != dtype:
+                    plain = False
                 arrays.append(x._data)
                 inputs.append(x if x._requires_grad else None)
                 needs_grad = needs_grad or x._requires_grad
             else:
+                plain = plain and (type(x) is float or type(x) is int)
                 arrays.append(x)
                 inputs.append(None)
+        # One float dtype and Python numbers (training's usual case) need no promotion; anything else does.
+        if (cls.promotion is not None or cls.refuses) and (cls.refuses or not plain or dtype is None or dtype.kind != "f"):
+            operands = promotion.promote(operands, cls.promotion, cls.refuses)
+            arrays = [x._data if isinstance(x, Tensor) else x for x in operands]
+            inputs = [x if isinstance(x, Tensor) and x._requires_grad else None for x in operands]
         record = needs_grad and grad_mode._enabled and cls.differentiable
-        ctx = Node(cls, operands, tuple(inputs)) if record else _NoNode()
+        ctx = Node(cls, operands, tuple(inputs), params) if record else _NoNode()
         try:
             result = Tensor._make(cls.forward(ctx, *arrays, **params))
         except (ValueError, TypeError) as e:  # NumPy's words become PyTorch's, here for every op

@@ -20,7 +20,7 @@ from ..messages import type_name as _torch_name
 from ..tensor import Tensor
 from ..ops import where as _tensor_where
 from .losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, log1p as _log1p, mse_loss,
-                     nll_loss, _sigmoid)
+                     nll_loss)
 
 __all__ = ["linear", "embedding", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "mse_loss",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "dropout",
@@ -93,8 +93,11 @@ def _check_addmm(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
                 raise RuntimeError(f"The expanded size of the tensor ({m}) must match the existing size ({n}) at "
                                    f"non-singleton dimension {dim}.  Target sizes: [{rows}, {out_features}].  "
                                    f"Tensor sizes: {list(b_shape)}")
-    if dtype == np.bool_:
-        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+    if dtype == np.bool_ and rows * out_features:  # (an empty result needs no kernel)
+        if k:
+            raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+        if bias is not None:  # (PyTorch fills the result with 0 in int64 first)
+            raise RuntimeError("result type Long can't be cast to the desired output type Bool")
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -264,14 +267,21 @@ class Softplus(Op):
         z = x * beta
         ctx.save_for_backward(x)
         ctx.beta, ctx.threshold = beta, threshold
-        with np.errstate(over="ignore", invalid="ignore"):  # e^z = inf only where z > threshold: x is the answer
-            return array_module(x).where(z > threshold, x, _log1p(array_module(x).exp(z)) / beta)
+        xp = array_module(x)
+        with np.errstate(over="ignore", invalid="ignore"):  # e^z = inf: z > threshold (x is the answer), or a
+            e = xp.exp(z)                                   # threshold of inf or nan, where log1p(e^z) is inf
+            return xp.where(z > threshold, x, xp.where(e == np.inf, e, _log1p(e)) / beta)
 
     @staticmethod
     def backward(ctx, g):
         x, = ctx.saved_tensors
         z = x * ctx.beta
-        s = z.sigmoid() if isinstance(z, Tensor) else _sigmoid(z)
+        if isinstance(z, Tensor):
+            s = z.sigmoid()
+        else:
+            with np.errstate(over="ignore", invalid="ignore"):  # e^z / (e^z + 1), PyTorch's form: nan for z = inf
+                e = array_module(z).exp(z)
+                s = e / (e + 1)
         return _where(z > ctx.threshold, g, g * s)
 
 

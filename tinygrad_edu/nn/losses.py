@@ -217,7 +217,8 @@ class NllLoss(Op):
         w = (xp.ones(len(flat), logp.dtype) if weight is None else weight[picked]) * counted
         loss = xp.where(counted, -rows[xp.arange(len(flat)), picked], 0) * w  # an ignored row is 0, even if inf
         ctx.picked, ctx.w, ctx.shape, ctx.reduction, ctx.total = picked, w, logp.shape, reduction, w.sum()
-        ctx.counted = counted
+        ctx.counted, ctx.long_target = counted, target.dtype == np.int64
+        ctx.save_for_backward(logp)  # (nothing it needs: so that, as in PyTorch, a second backward is refused)
         if reduction == "mean":
             with np.errstate(invalid="ignore"):  # every target ignored: 0 / 0 = nan, as in PyTorch
                 return loss.sum() / ctx.total
@@ -229,6 +230,8 @@ class NllLoss(Op):
     def backward(ctx, g):
         if ctx.one_in_a_vector:  # PyTorch's forward takes a (C,) input with a (1,) target; its backward refuses it
             raise RuntimeError(f"size mismatch (got input: {list(ctx.shape)}, target: [1])")
+        if len(ctx.shape) == 4 and not ctx.long_target:  # (an empty forward did not check it)
+            raise RuntimeError("expected scalar type Long but found Byte")
         with np.errstate(divide="ignore", invalid="ignore"):  # nothing counted: a total weight of 0
             scale = g / ctx.total if ctx.reduction == "mean" else g.reshape(-1) if ctx.reduction == "none" else g
         return _at_targets(scale * -ctx.w, ctx.picked, ctx.counted, ctx.shape)
@@ -423,23 +426,26 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, *, ign
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if target.dtype not in (dtypes.int64, dtypes.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {messages.type_name(target.dtype)}")
+    if n == 2 and not t_shape and x_shape[0] == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if n == 1 and len(t_shape) == 1 and t_shape[0] != 1:
         raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t_shape[0]}")
     classes = _classes(x_shape)
-    if weight is not None and weight._data.shape != (classes,):
+    if weight is not None and (weight.numel() != classes if n == 4 else weight._data.shape != (classes,)):
         raise RuntimeError(f"weight tensor should be defined either for all {classes} classes or no classes but got "
-                           f"weight tensor of shape: {list(weight.shape)}")
+                           f"weight tensor of shape: {list(weight.shape)}")  # (the 2-d kernel reads any shape)
     if n == 4 and t_shape[1:] != x_shape[2:]:
         raise RuntimeError(f"size mismatch (got input: {list(x_shape)} , target: {list(t_shape)}")
     if not input.is_floating_point():
         raise messages.no_kernel("nll_loss2d_forward_out_frame" if n == 4 else "nll_loss_out_frame", input.dtype)
-    if n == 4 and target.dtype is not dtypes.int64:
+    if n == 4 and target.dtype is not dtypes.int64 and (target.numel() or reduction == "none"):
+        raise RuntimeError(f"expected scalar type Long but found {messages.type_name(target.dtype)}")  # (else: backward)
         raise RuntimeError(f"expected scalar type Long but found {messages.type_name(target.dtype)}")
     if weight is not None and weight.dtype is not input.dtype:
         raise RuntimeError(f"expected scalar type {messages.type_name(input.dtype)} but found "
                            f"{messages.type_name(weight.dtype)}")
     messages.same_device((input, target))
-    w = _constant(weight, input, fn, "weight")
+    w = _constant(weight if weight is None or n != 4 else weight.reshape(classes), input, fn, "weight")
     return (NllLoss2d if n == 4 else NllLoss).apply(input, target=target._data, weight=w, reduction=reduction,
                                                     ignore_index=ignore_index)
 
@@ -449,7 +455,7 @@ def _batch_size(x_shape: tuple, t_shape: tuple) -> int:
     if t_shape:
         return t_shape[0]
     if x_shape[0] == 0 and len(x_shape) == 2:
-        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+        return 0  # (PyTorch's IndexError comes after the target's dtype is checked: see nll_loss)
     if x_shape[0] == 0 and len(x_shape) != 4:
         raise RuntimeError("ArrayRef: invalid slice, N = 1; size = 0")
     return 0

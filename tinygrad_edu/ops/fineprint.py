@@ -11,8 +11,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from .. import args, dtypes, messages, promotion
-from ..autograd import is_grad_enabled
+from ..autograd import Op, is_grad_enabled
 from ..backend import Device, array_module, resolve
+from ..inplace import writable  # noqa: F401 (for indexing and masks)
 from ..tensor import Tensor
 
 
@@ -75,6 +76,36 @@ def quietly() -> np.errstate:
     return np.errstate(all="ignore")
 
 
+class AddScaled(Op):
+    """y = a + alpha * b, rounded once as PyTorch's fused multiply-add (float32 through float64), for a float
+    `add(a, b, alpha=)`; `sub` is alpha -> -alpha.   dL/da = g,  dL/db = alpha * g."""
+    node_name = "AddBackward0"
+    promotion = "common"
+
+    @staticmethod
+    def forward(ctx, a, b, *, alpha):
+        ctx.alpha = alpha
+        if a.dtype == np.float64:
+            return a + alpha * b
+        wide = a.astype(np.float64) + float(a.dtype.type(alpha)) * b.astype(np.float64)  # (alpha in a's dtype)
+        return wide.astype(a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g * ctx.alpha
+
+
+SubScaled = AddScaled.named("SubBackward0")
+
+
+def fused(input: Any, other: Any, alpha: Any) -> bool:
+    """Is `add(input, other, alpha=)` one fused multiply-add (an alpha other than 1, on float tensors)?"""
+    if type(alpha) is int and alpha == 1 or not (isinstance(input, Tensor) and isinstance(other, Tensor)):
+        return False
+    check_alpha(alpha, input, other)
+    return dtypes.result_type(input, other).is_floating_point
+
+
 def scaled(input: Any, other: Any, alpha: Any) -> Any:
     """`alpha * other` for `add(input, other, alpha=)` and `sub`: in the result's dtype, with PyTorch's checks."""
     if type(alpha) is int and alpha == 1:  # the default, checked fast
@@ -94,6 +125,16 @@ def with_out(name: str, fn: Any, input: Any, other: Any, out: Tensor, **kwargs: 
     """`fn(input, other)`, stored in `out` (PyTorch's out= variants)."""
     check_out(name, out, (input, other))
     return write_out(fn(input, other, **kwargs), out, (input, other))
+
+
+def pow_of_minus_inf(a: Any, p: Any, y: Any) -> Any:
+    """`y = a ** p` with C's (-inf) ** p where p is not an integer: inf for p > 0, 0 for p < 0 (NumPy: nan)."""
+    if getattr(getattr(a, "dtype", None), "kind", None) != "f" or not (  # (arrays only: not a grad of a grad)
+            hasattr(p, "dtype") and p.dtype.kind == "f" or type(p) is float and np.isfinite(p) and not p.is_integer()):
+        return y
+    xp = array_module(a)
+    fraction = xp.isfinite(p) & (p != xp.floor(p))
+    return xp.where((a == -xp.inf) & fraction, xp.where(p > 0, xp.inf, 0), y).astype(y.dtype, copy=False)
 
 
 def check_relu(input: Tensor) -> None:
@@ -239,13 +280,14 @@ def expanded_shape(input: Tensor, sizes: tuple) -> tuple:
     lead = len(sizes) - input.ndim
     if lead < 0:
         raise messages.expand_too_few(input, sizes)
-    shape = []
-    for i, n in enumerate(sizes):
+    shape = list(sizes)
+    for i in reversed(range(len(sizes))):  # (from the last dim, as PyTorch checks)
+        if i < lead and sizes[i] < 0:
+            raise messages.expand_leading(sizes[i], i)
         old = input.shape[i - lead] if i >= lead else 1
-        n = old if n == -1 else n
+        shape[i] = n = old if sizes[i] == -1 else sizes[i]
         if old != 1 and old != n:
             raise messages.expand_mismatch(n, old, i, sizes, input.shape)
-        shape.append(n)
     return tuple(shape)
 
 
@@ -365,6 +407,8 @@ def matmul_operands(a: Any, b: Any) -> tuple:
         error = _matmul_dtype_error(a, b)
         if error is not None:
             raise error
+        if a.requires_grad and not b.dtype.is_floating_point:  # (the empty result, in b's dtype, would require grad)
+            raise messages.autograd_dtype(b.dtype)
         a = a.to(b.dtype)
     if a.dtype is dtypes.bool_ and (a.ndim == b.ndim == 1 or a.numel() and b.numel()):
         kernel = "dot" if a.ndim == b.ndim == 1 else "addmv_impl_cpu" if b.ndim == 1 else "addmm_impl_cpu_"

@@ -16,6 +16,7 @@ from ..backend import array_module
 from ..inplace import check_inplace
 from ..messages import NOT_RECORDED, same_device
 from ..tensor import Tensor
+from . import fineprint
 
 
 def index_key(key: Any, t: Tensor) -> Any:
@@ -79,8 +80,9 @@ class Index(Op):
     gets both picks' gradients: they add up). `key` is a parameter: ints, slices, None, ... and index arrays."""
 
     @staticmethod
-    def forward(ctx, a, *, key):
-        ctx.shape, ctx.key = a.shape, key
+    def forward(ctx, a, *, key, first=None):
+        ctx.shape, ctx.key, ctx.first = a.shape, key, first
+        a = a if first is None else a[first]  # the ints, applied before the rest (see `ints_first`)
         try:
             return a[key]
         except IndexError as e:
@@ -95,10 +97,11 @@ class Index(Op):
         out = xp.zeros(ctx.shape, dtype=g.dtype)
         if g.size == 0:
             return out
+        target = out if ctx.first is None else out[ctx.first]  # (a view: writing into it writes into out)
         if _advanced(ctx.key):
-            xp.add.at(out, ctx.key, g)  # an index may repeat: add, don't overwrite
+            xp.add.at(target, ctx.key, g)  # an index may repeat: add, don't overwrite
         else:
-            out[ctx.key] = g
+            target[ctx.key] = g
         return out
 
 
@@ -128,7 +131,25 @@ def _node_for(key: tuple, shape: tuple, tuple_key: bool) -> type:
 def getitem(input: Tensor, key: Any) -> Tensor:
     """`input[key]`: elements picked by ints, slices, None, ..., index tensors or boolean masks."""
     parts = index_key(one_ellipsis(key, input.ndim), input)
-    return _node_for(parts, input._data.shape, isinstance(key, tuple)).apply(input, key=parts)
+    first, parts = ints_first(parts)
+    return _node_for(parts, input._data.shape, isinstance(key, tuple)).apply(input, key=parts, first=first)
+
+
+def _is_int(k: Any) -> bool:
+    return (type(k) is int or getattr(k, "ndim", 1) == 0 and k.dtype.kind in "iu") and type(k) is not bool
+
+
+def ints_first(key: tuple) -> tuple:
+    """(a key of the ints alone, the rest of the key) where ints meet index arrays, else (None, key): PyTorch
+    selects the ints first, so in `t[1, :, idx]` idx's dims stay in place (NumPy would move them first)."""
+    if not (_advanced(key) and any(_is_int(k) for k in key)):
+        return None, key
+    def in_first(k: Any) -> tuple:  # an int, or the dims the part covers, kept whole (True and 0-d masks: none)
+        if _is_int(k) or k is None or k is Ellipsis:
+            return (int(k),) if _is_int(k) else (k,)
+        return (slice(None),) * (0 if type(k) is bool else k.ndim if getattr(k, "dtype", None) == bool else 1)
+    first = tuple(p for k in key for p in in_first(k))
+    return first, tuple(slice(None) if k is None else k for k in key if not _is_int(k))
 
 
 def setitem(input: Tensor, key: Any, value: Any) -> None:
@@ -158,7 +179,9 @@ def setitem(input: Tensor, key: Any, value: Any) -> None:
     if _check_assignment(input, parts, value):
         if isinstance(value, Tensor):
             value = value.reshape(_value_shape(value))
-        input._data[parts] = dtypes.wrap_int((value._data if isinstance(value, Tensor) and not same_device((input, value)) else value), input.dtype)
+        first, rest = ints_first(parts)
+        into = fineprint.writable(input) if first is None else fineprint.writable(input)[first]  # (a view)
+        into[rest] = dtypes.wrap_int((value._data if isinstance(value, Tensor) and not same_device((input, value)) else value), input.dtype)
 
 
 def _check_fill_and_overlap(input: Tensor, keys: tuple, value: Any, by_tensor: bool) -> bool:
@@ -216,8 +239,10 @@ def result_shape(shape: tuple, parts: tuple) -> tuple | None:
     """The shape indexing with `parts` gives, whatever its index tensors hold (None if a dim they index is empty)."""
     safe = tuple(np.zeros(k.shape, np.intp) if hasattr(k, "dtype") and k.dtype != bool else
                  k.get() if hasattr(k, "get") else k for k in parts)  # (a CuPy mask to NumPy)
+    first, safe = ints_first(safe)
     try:
-        return np.broadcast_to(np.zeros((), np.int8), shape)[safe].shape
+        whole = np.broadcast_to(np.zeros((), np.int8), shape)
+        return (whole if first is None else whole[first])[safe].shape
     except IndexError:
         return None
 

@@ -57,7 +57,9 @@ def masked_fill_(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """`masked_fill`, in place."""
     check_inplace(input)
     fineprint.check_in_place_mask(input, mask)
-    input._data[...] = masked_fill(input.detach(), mask, value)._data
+    filled = masked_fill(input.detach(), mask, value)._data
+    where = array_module(filled).broadcast_to(mask._data, filled.shape)
+    fineprint.writable(input)[where] = filled[where]  # (only where the mask says: an expanded tensor shares memory)
     return input
 
 

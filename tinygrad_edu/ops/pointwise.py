@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import promotion as _promotion
+from .. import backend, promotion as _promotion
 from ..autograd import Op
-from ..backend import array_module, device_of, move
+from ..backend import array_module, as_array, device_of, move
 from ..tensor import Tensor
 from . import fineprint, integer
 from .fineprint import quietly  # (NumPy warns about 1 / 0, log(0), overflow; PyTorch does not)
@@ -17,7 +17,7 @@ def select(cond: Any, a: Any, b: Any) -> Any:
     """`a` where `cond`, else `b` (on arrays, or tensors for a grad of a grad): a 0/1 mask would make inf * 0 nan."""
     if isinstance(cond, Tensor) or isinstance(a, Tensor) or isinstance(b, Tensor):
         return where(cond, a, b)
-    return array_module(cond).where(cond, a, b)
+    return backend.select(cond, a, b)
 
 
 class Add(Op):
@@ -46,11 +46,18 @@ class Sub(Op):
         return g, -g
 
 
-Rsub = Sub.named("RsubBackward1")  # `1 - x`: PyTorch's name for a number minus a tensor
+class Rsub(Sub):
+    """`1 - x`: y = a - b, the number a is op state (PyTorch counts one input).   dL/db = -g."""
+    node_name = "RsubBackward1"
+    forward = staticmethod(lambda ctx, b, *, a: a - b)
+    backward = staticmethod(lambda ctx, g: -g)
 
 
 class Mul(Op):
-    """y = a * b.   dL/da = g * b,  dL/db = g * a."""
+    """y = a * b.   dL/da = g * b,  dL/db = g * a   (g = dL/dy, the gradient arriving from the output).
+
+    `forward` and `backward` see arrays (NumPy, or CuPy on a GPU), not tensors: `apply` unwraps the tensors.
+    If a and b were broadcast, the engine sums each gradient back to its operand's shape, once, for every op."""
     promotion = "common"
 
     @staticmethod
@@ -80,7 +87,7 @@ class Div(Op):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         with quietly():
-            return (g / b if need_a else None), (-g * (a / b) / b if need_b else None)
+            return (g / b if need_a else None), (-g * (a / b / b) if need_b else None)
 
 
 class Rdiv(Div):
@@ -121,8 +128,9 @@ class Pow(Op):
         with quietly():
             if ctx.exponent is not None:  # x ** p: x's grad only; x ** 0 is constant (0 at x = 0 too; not for False)
                 return g * (b * _power(a, b - 1)) if b is False or b != 0 else g * 0
-            db = g * select((a == 0) & (b >= 0), 0, y * array_module(g).log(a))
-            return db if ctx.base is not None else (g * select(b == 0, 0, b * a ** (b - 1)), db)  # (2 ** x: db only)
+            bf = b.astype(y.dtype, copy=False)  # (an integer exponent's b - 1 stays integer: it wraps, as PyTorch's)
+            db = g * select((a == 0) & (bf >= 0), 0, y * array_module(g).log(a))
+            return db if ctx.base is not None else (g * select(b == 0, 0, bf * _power(a, b - 1)), db)  # (2 ** x: db)
 
 
 PowScalar, Rpow = Pow.named("PowBackward0"), Pow.named("PowBackward2")  # x ** 2 and 2 ** x
@@ -132,7 +140,8 @@ def _power(a: Any, p: Any) -> Any:
     """a ** p as PyTorch computes it: sqrt(a) for p = 0.5, 1 / sqrt(a) for -0.5 ((-0.) ** 0.5 is -0., not 0.)."""
     if not hasattr(p, "shape") and (p == 0.5 or p == -0.5):
         return array_module(a).sqrt(a) if p > 0 else 1 / array_module(a).sqrt(a)
-    return a ** p
+    y = a ** (p.astype(a.dtype) if hasattr(p, "dtype") and p.dtype.kind in "iu" else p)  # (int exponents: a's type)
+    return fineprint.pow_of_minus_inf(a, p, y)
 
 
 class Neg(Op):
@@ -252,7 +261,7 @@ class Relu(Op):
 
     @staticmethod
     def forward(ctx, a):
-        y = array_module(a).maximum(a, 0).astype(a.dtype, copy=False)
+        y = array_module(a).maximum(0, a).astype(a.dtype, copy=False)  # (NumPy's tie gives the 2nd: -0. stays -0.)
         ctx.save_for_backward(y)
         return y
 
@@ -270,7 +279,8 @@ class Clamp(Op):
     def forward(ctx, a, *, lo, hi):
         ctx.save_for_backward(a)
         ctx.lo, ctx.hi = lo, hi
-        return array_module(a).clip(a, lo, hi).astype(a.dtype, copy=False)  # (clip: max with lo, then min with hi)
+        y = array_module(a).clip(a, lo, hi).astype(a.dtype, copy=False)  # (clip: max with lo, then min with hi)
+        return array_module(a).where(y == a, a, y)  # (a tie keeps a: -0. clamped at 0 stays -0., as in PyTorch)
 
     @staticmethod
     def backward(ctx, g):
@@ -285,7 +295,7 @@ class Maximum(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return array_module(a).maximum(a, b)
+        return array_module(a).maximum(b, a)  # (NumPy's tie gives the 2nd, PyTorch's the 1st: -0. vs 0.)
 
     @staticmethod
     def backward(ctx, g):
@@ -301,7 +311,7 @@ class Minimum(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return array_module(a).minimum(a, b)
+        return array_module(a).minimum(b, a)
 
     @staticmethod
     def backward(ctx, g):
@@ -334,7 +344,7 @@ class ToCopy(Op):
 
     @staticmethod
     def backward(ctx, g):
-        return move(g.astype(ctx.dtype, copy=False), ctx.device)
+        return move(as_array(g).astype(ctx.dtype, copy=False), ctx.device)  # (g may be a NumPy scalar)
 
 
 class Clone(Op):
@@ -355,6 +365,8 @@ def add(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) ->
     """input + alpha * other, broadcasting."""
     if out is not None:
         return fineprint.with_out("add", add, input, other, out, alpha=alpha)
+    if fineprint.fused(input, other, alpha):  # input + alpha * other, rounded once as in PyTorch
+        return fineprint.AddScaled.apply(input, other, alpha=alpha)
     return Add.apply(input, fineprint.scaled(input, other, alpha))
 
 
@@ -363,7 +375,12 @@ def sub(input: Any, other: Any, *, alpha: Any = 1, out: Tensor | None = None) ->
     if out is not None:
         return fineprint.with_out("sub", sub, input, other, out, alpha=alpha)
     fineprint.check_bool_sub(input, other)
-    return (Sub if isinstance(input, Tensor) else Rsub).apply(input, fineprint.scaled(input, other, alpha))
+    if fineprint.fused(input, other, alpha):
+        return fineprint.SubScaled.apply(input, other, alpha=-alpha)
+    if isinstance(input, Tensor):
+        return Sub.apply(input, fineprint.scaled(input, other, alpha))
+    a, b = _promotion.promote((input, other), "common")  # (not in apply: the number is a param, yet counts)
+    return Rsub.apply(b, a=a)
 
 
 def mul(input: Any, other: Any, *, out: Tensor | None = None) -> Tensor:
@@ -385,6 +402,8 @@ def pow(input: Any, exponent: Any) -> Tensor:
         return integer.pow(input, exponent)
     if not isinstance(b, Tensor):
         return PowScalar.apply(a, exponent=b)
+    if isinstance(a, Tensor) and exponent._data.dtype.kind in "iu":
+        b = exponent  # an integer exponent stays integer (it needs no grad), as in PyTorch's derivative
     return Pow.apply(a, b) if isinstance(a, Tensor) else Rpow.apply(b, base=a)
 
 
