@@ -54,10 +54,11 @@ class Rsub(Sub):
 
 
 class Mul(Op):
-    """y = a * b.   dL/da = g * b,  dL/db = g * a   (g = dL/dy, the gradient arriving from the output).
+    """y = a * b.   dL/da = g * b,  dL/db = g * a   (g = dL/dy, arriving from the output).
 
-    `forward` and `backward` see arrays (NumPy, or CuPy on a GPU), not tensors: `apply` unwraps the tensors.
-    If a and b were broadcast, the engine sums each gradient back to its operand's shape, once, for every op."""
+    `forward` and `backward` see arrays (NumPy, or CuPy on a GPU), not tensors:
+    `apply` unwraps the tensors. If a and b were broadcast, the engine sums each
+    gradient back to its operand's shape, once, for every op."""
     promotion = "common"
 
     @staticmethod
