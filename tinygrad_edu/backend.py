@@ -87,8 +87,15 @@ CPU = Device("cpu")
 
 # NumPy warns where PyTorch is silent (inf - inf, log(0), 0 / 0, a cast of inf to an integer, the mean of an empty
 # tensor, float32 overflow): PyTorch gives the IEEE result quietly, and so does this package. One filter, for the
-# warnings NumPy raises inside this package, costs nothing per op (np.errstate would cost microseconds).
+# warnings NumPy raises inside this package, costs nothing per op (np.errstate costs microseconds, more than a
+# small op). Where a caller's own filter turns warnings into errors (`warnings.simplefilter("error")`), the engine
+# runs the op again inside `quiet_numpy()`.
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tinygrad_edu(\.|$)")
+
+
+def quiet_numpy() -> np.errstate:
+    """A `with` block in which NumPy computes inf - inf, log(0), 0 / 0 without a RuntimeWarning, as PyTorch does."""
+    return np.errstate(all="ignore")
 
 
 # --- CuPy, loaded on first use ------------------------------------------------------------------

@@ -15,6 +15,10 @@ from . import args, dtypes, messages
 from .backend import CPU, Device, device_of, to_numpy
 
 
+# (looked up once, not at every call: every result of every op is made by Tensor._make)
+_new, _generic, _ndarray, _asarray = object.__new__, np.generic, np.ndarray, np.asarray
+
+
 class Size(tuple):
     """A tensor's shape: a tuple that prints as `tinygrad_edu.Size([2, 3])`."""
 
@@ -48,11 +52,14 @@ class Tensor:
     @staticmethod
     def _make(array: Any, device: Device | None = None, requires_grad: bool = False) -> "Tensor":
         """A tensor around `array` (no copy): how the engine makes every result."""
-        if isinstance(array, np.generic):  # NumPy gives 0-d results as scalars; a tensor holds an array
-            array = np.asarray(array)
-        t = object.__new__(Tensor)
-        t._data, t._device = array, device or (CPU if type(array) is np.ndarray else device_of(array))
-        t._requires_grad, t.grad, t.grad_fn, t._retains_grad = requires_grad, None, None, False
+        if isinstance(array, _generic):  # NumPy gives 0-d results as scalars; a tensor holds an array
+            array = _asarray(array)
+        t = _new(Tensor)
+        t._data = array
+        t._device = device or (CPU if type(array) is _ndarray else device_of(array))
+        t._requires_grad = requires_grad
+        t.grad = t.grad_fn = None
+        t._retains_grad = False
         return t
 
     # --- what a tensor is -----------------------------------------------------------------------

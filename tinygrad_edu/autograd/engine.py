@@ -13,7 +13,7 @@ from ..dtypes import FROM_NUMPY
 from ..backend import array_module, as_array
 from ..tensor import Size, Tensor
 from . import higher_order
-from .graph import _Freed
+from .graph import Node
 
 
 def sum_to(grad: Any, shape: tuple) -> Any:
@@ -26,9 +26,8 @@ def sum_to(grad: Any, shape: tuple) -> Any:
     return grad.sum(axis=axes, keepdims=True).reshape(shape)
 
 
-def _fit(g: Any, t: Tensor | _Freed) -> Any:
-    """The grad `g` for the operand `t`: summed to its shape, in its dtype."""
-    shape, dtype = (t.shape, t.dtype) if type(t) is _Freed else (t._data.shape, t._data.dtype)
+def _fit(g: Any, shape: tuple, dtype: Any) -> Any:
+    """The grad `g` for a tensor of `shape` and `dtype`: summed to that shape, in that dtype."""
     if g.shape != shape:  # (tested here, not in sum_to: most grads have the shape already)
         g = sum_to(g, shape)
     if isinstance(g, Tensor):
@@ -73,23 +72,24 @@ def propagate(roots: Sequence[Tensor], grads: Sequence[Any], retain_graph: bool,
             input_grads = higher_order.backward_on_tensors(node, grad)
         else:
             input_grads = node.fn._run_backward(node, grad)
-        inputs = node.inputs
         if not retain_graph:
             node._release()
-        for t, g in zip(inputs, input_grads):
-            if t is None or g is None:
+        for e, g in zip(node.inputs, input_grads):  # e: the node that made the operand, or the leaf itself
+            if e is None or g is None:
                 continue
-            if type(t) is not Tensor or g.shape != t._data.shape or g.dtype != t._data.dtype:
-                g = _fit(g, t)  # (most grads fit already: the call is saved)
-            fn = t.grad_fn
-            if fn is None:  # a leaf: its grads add up
-                prev = found.get(id(t))
-                found[id(t)] = (t, g if prev is None else _add(prev[1], g))
-            elif fn in pending:
-                pending[fn] = _add(pending[fn], g)
-            else:  # the first grad sent to this node: it joins the waiting ones
-                pending[fn] = g
-                heapq.heappush(waiting, (-fn._seq, fn))
+            if type(e) is Node:
+                if g.shape != e._out_shape or g.dtype != e._out_dtype:
+                    g = _fit(g, e._out_shape, e._out_dtype)  # (most grads fit already: the call is saved)
+                if e in pending:
+                    pending[e] = _add(pending[e], g)
+                else:  # the first grad sent to this node: it joins the waiting ones
+                    pending[e] = g
+                    heapq.heappush(waiting, (-e._seq, e))
+            else:  # a leaf: its grads add up
+                if g.shape != e._data.shape or g.dtype != e._data.dtype:
+                    g = _fit(g, e._data.shape, e._data.dtype)
+                prev = found.get(id(e))
+                found[id(e)] = (e, g if prev is None else _add(prev[1], g))
     return found
 
 
@@ -111,7 +111,7 @@ def _root_grad(t: Tensor, gradient: Any) -> Any:
 def backward(tensor: Tensor, gradient: Any = None, retain_graph: bool | None = None,
              create_graph: bool = False) -> None:
     """Add d(tensor)/d(leaf) to `.grad` of every leaf `tensor` was computed from."""
-    if not tensor.requires_grad:
+    if not tensor._requires_grad:
         raise RuntimeError(messages.NO_GRAD_FN)
     root = _root_grad(tensor, gradient)
     if create_graph:
@@ -121,7 +121,7 @@ def backward(tensor: Tensor, gradient: Any = None, retain_graph: bool | None = N
     caller_arrays = {id(root)}  # never stored as a .grad: the caller may change them
     for t, g in found.values():
         if isinstance(t, Tensor):
-            if t.requires_grad:
+            if t._requires_grad:
                 _accumulate(t, g, caller_arrays)
         else:  # a node whose tensor called retain_grad()
             out = t._retained()
@@ -135,6 +135,7 @@ def _accumulate(t: Tensor, grad: Any, caller_arrays: set) -> None:
     if isinstance(grad, Tensor):  # create_graph: the grad has a graph of its own
         t.grad = grad if t.grad is None else t.grad + grad
     elif t.grad is None:
+        grad = as_array(grad)
         if id(grad) in caller_arrays or grad.base is not None or not getattr(grad.flags, "writeable", True):
             grad = grad.copy()
         caller_arrays.add(id(grad))

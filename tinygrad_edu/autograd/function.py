@@ -21,15 +21,14 @@ class Function(Op):
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         needs_grad = grad_mode._enabled and any(isinstance(a, Tensor) and a.requires_grad for a in args)
-        inputs = tuple(a if isinstance(a, Tensor) and a.requires_grad else None for a in args) if needs_grad else ()
-        ctx = Node(cls, args if needs_grad else (), inputs)  # (one input per argument: backward returns a grad for each)
+        ctx = Node(cls, args)  # (one input per argument: backward returns a grad for each)
         with grad_mode.no_grad():
             out = cls.forward(ctx, *args, **kwargs)
         if not isinstance(out, Tensor):
             raise TypeError(f"{cls.__name__}.forward must return a Tensor, got {type(out).__name__}")
         if needs_grad:
             out = Tensor._make(out._data, out._device, requires_grad=True)
-            out.grad_fn = ctx
+            out.grad_fn, ctx._out_shape, ctx._out_dtype = ctx, out._data.shape, out._data.dtype
         return out
 
     @classmethod

@@ -12,10 +12,12 @@ import weakref
 from typing import Any
 
 from .. import messages, promotion
+from ..backend import quiet_numpy
 from ..tensor import Tensor
 from . import grad_mode
 
-_created = itertools.count()  # numbers the nodes in the order they are made
+_ref = weakref.ref
+_next_number = itertools.count().__next__  # numbers the nodes in the order they are made
 
 
 class Node:
@@ -24,21 +26,32 @@ class Node:
     The engine's fields are slots; what an op's forward keeps on `ctx` for its backward (`ctx.dims = ...`)
     goes to the node's `__dict__`, freed with the saved values after a backward."""
 
-    __slots__ = ("_seq", "fn", "args", "params", "inputs", "_saved", "_retained", "__dict__", "__weakref__")
+    __slots__ = ("_seq", "fn", "inputs", "params", "_out_shape", "_out_dtype", "_operands", "_weak", "_saved",
+                 "_retained", "__dict__", "__weakref__")
 
-    def __init__(self, op: type, operands: tuple, inputs: tuple, params: dict | None = None):
-        self._seq = next(_created)  # a node is always made after the nodes that made its inputs
+    def __init__(self, op: type, operands: tuple, params: dict | None = None):
+        self._seq = _next_number()  # a node is always made after the nodes that made its inputs
         self.fn = op
-        self.args = operands  # the operands as given (tensors and numbers)
         self.params = params  # the op's other arguments (dims, bounds, flags), for drawings
-        self.inputs = inputs  # for each operand: the tensor, if it requires grad (else None)
+        self._operands = operands  # the operands as given (tensors and numbers), until a backward frees them
+        inputs, weak = [], []
+        for x in operands:
+            if isinstance(x, Tensor):
+                inputs.append((x.grad_fn or x) if x._requires_grad else None)
+                weak.append(_ref(x))
+            else:
+                inputs.append(None)
+                weak.append(x)
+        self.inputs = tuple(inputs)  # the graph's edges: per operand, its node, the leaf itself, or None (no grad)
+        self._weak = tuple(weak)  # the operands, each tensor by weak reference: what drawings see after a backward
         self._saved: tuple | None = ()
         self._retained: weakref.ref | None = None
+        # (self._out_shape and _out_dtype, of the result, are set once forward has made it: its grad must fit them)
 
     @property
     def needs_input_grad(self) -> tuple:
         """For each operand: does it need a gradient?"""
-        return tuple([t is not None for t in self.inputs])
+        return tuple([e is not None for e in self.inputs])
 
     def name(self) -> str:
         return self.fn.node_name
@@ -59,50 +72,40 @@ class Node:
     @property
     def next_functions(self) -> tuple:
         """Where this node sends gradients: for each operand, the node that made it (or the leaf itself)."""
-        return tuple((None if t is None else (t.grad_fn or t), 0) for t in self.inputs)
+        return tuple((e, 0) for e in self.inputs)
+
+    @property
+    def args(self) -> tuple:
+        """The operands as given (tensors and numbers). After a backward freed the graph, a tensor operand
+        nothing else keeps alive is replaced by the node that made it, or left out."""
+        if self._operands is not None:
+            return self._operands
+        found = []
+        for a, e in zip(self._weak, self.inputs):
+            if type(a) is weakref.ref:
+                a = a()
+                a = (e if type(e) is Node else None) if a is None else a
+            if a is not None:
+                found.append(a)
+        return tuple(found)
 
     @property
     def all_inputs(self) -> tuple:
-        """Every tensor operand, those that need no grad too (for drawings). After a backward freed the
-        graph, an operand nothing else keeps alive is replaced by the node that made it, or left out."""
-        found = []
-        for a in self.args:
-            if isinstance(a, _Freed):
-                t = a.tensor()
-                a = t if t is not None else a.grad_fn
-            if isinstance(a, (Tensor, Node)):
-                found.append(a)
-        return tuple(found)
+        """Every tensor operand, those that need no grad too (for drawings), or the node that made it."""
+        return tuple([a for a in self.args if isinstance(a, (Tensor, Node))])
 
     def _retain(self, tensor: Tensor) -> None:
         self._retained = weakref.ref(tensor)
 
     def _release(self) -> None:
-        """After a backward: free the saved values and the intermediate operands (PyTorch's graph keeps
-        only the leaves too). A node then costs a few small objects, not the step's activations."""
+        """After a backward: free the saved values and the operands (PyTorch's graph keeps only the leaves
+        too). A node then costs a few small objects, not the step's activations."""
         if self._saved:  # (a node that saved nothing can run again, as in PyTorch)
             self._saved = None
             self.__dict__.clear()
+        self._operands = None
         if self.params:
             self.params = {k: v for k, v in self.params.items() if type(v) in (int, float, bool)}
-        args, inputs = [], []
-        for a, t in zip(self.args, self.inputs):
-            if isinstance(a, Tensor) and (a.grad_fn is not None or not a._requires_grad):
-                a = _Freed(a)
-                t = None if t is None else a
-            args.append(a)
-            inputs.append(t)
-        self.args, self.inputs = tuple(args), tuple(inputs)
-
-
-class _Freed:
-    """An operand of a node after backward freed the graph: its node, shape and dtype (all a second
-    backward needs), and the tensor itself only while something else keeps it alive."""
-
-    __slots__ = ("grad_fn", "shape", "dtype", "tensor")
-
-    def __init__(self, t: Tensor):
-        self.grad_fn, self.shape, self.dtype, self.tensor = t.grad_fn, t._data.shape, t._data.dtype, weakref.ref(t)
 
 
 class _NoNode:
@@ -151,38 +154,47 @@ class Op:
     def apply(cls, *operands: Any, **params: Any) -> Tensor:
         """Run the op on tensors (and numbers): the result, recorded in the graph when a gradient will be needed."""
         # Every op of every step comes through here: one plain loop over the operands.
-        arrays, inputs, device, dtype, plain, needs_grad = [], [], None, None, True, False
+        arrays, device, dtype, plain, needs_grad = [], None, None, True, False
         for x in operands:
             if isinstance(x, Tensor):
+                a = x._data
                 if device is None:
-                    device, dtype = x._device, x._data.dtype
+                    device, dtype = x._device, a.dtype
                 elif x._device is not device and x._device != device:
                     messages.same_device([t for t in operands if isinstance(t, Tensor)])  # raises PyTorch's error
-                elif x._data.dtype != dtype:
+                elif a.dtype is not dtype and a.dtype != dtype:
                     plain = False
-                arrays.append(x._data)
-                inputs.append(x if x._requires_grad else None)
+                arrays.append(a)
                 needs_grad = needs_grad or x._requires_grad
             else:
                 plain = plain and (type(x) is float or type(x) is int)
                 arrays.append(x)
-                inputs.append(None)
         # One float dtype and Python numbers (training's usual case) need no promotion; anything else does.
         if (cls.promotion is not None or cls.refuses) and (cls.refuses or not plain or dtype is None or dtype.kind != "f"):
             operands = promotion.promote(operands, cls.promotion, cls.refuses)
             arrays = [x._data if isinstance(x, Tensor) else x for x in operands]
-            inputs = [x if isinstance(x, Tensor) and x._requires_grad else None for x in operands]
+            needs_grad = any(isinstance(x, Tensor) and x._requires_grad for x in operands)
         record = needs_grad and grad_mode._enabled and cls.differentiable
-        ctx = Node(cls, operands, tuple(inputs), params) if record else _NoNode()
+        ctx = Node(cls, operands, params) if record else _NoNode()
         try:
-            result = Tensor._make(cls.forward(ctx, *arrays, **params))
+            try:
+                out = cls.forward(ctx, *arrays, **params)
+            except RuntimeWarning:  # the caller's warning filter made NumPy's warning (log(0), 1 / 0) an error:
+                with quiet_numpy():  # PyTorch computes inf and nan silently, so the op does too
+                    out = cls.forward(ctx, *arrays, **params)
         except (ValueError, TypeError) as e:  # NumPy's words become PyTorch's, here for every op
             raise messages.translate(e, cls, operands) from None
+        result = Tensor._make(out)
         if record:
+            ctx._out_shape, ctx._out_dtype = result._data.shape, result._data.dtype
             result._requires_grad, result.grad_fn = True, ctx
         return result
 
     @classmethod
     def _run_backward(cls, ctx: Node, grad: Any) -> tuple:
-        grads = cls.backward(ctx, grad)
+        try:
+            grads = cls.backward(ctx, grad)
+        except RuntimeWarning:  # (as in apply: silent inf and nan, whatever the caller's warning filter)
+            with quiet_numpy():
+                grads = cls.backward(ctx, grad)
         return grads if isinstance(grads, tuple) else (grads,)

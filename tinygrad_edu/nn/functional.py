@@ -93,7 +93,7 @@ def _check_addmm(input: Tensor, weight: Tensor, bias: Tensor | None) -> None:
                 raise RuntimeError(f"The expanded size of the tensor ({m}) must match the existing size ({n}) at "
                                    f"non-singleton dimension {dim}.  Target sizes: [{rows}, {out_features}].  "
                                    f"Tensor sizes: {list(b_shape)}")
-    if dtype == np.bool_ and rows * out_features:  # (an empty result needs no kernel)
+    if dtype.kind == "b" and rows * out_features:  # (an empty result needs no kernel)
         if k:
             raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
         if bias is not None:  # (PyTorch fills the result with 0 in int64 first)
@@ -268,9 +268,8 @@ class Softplus(Op):
         ctx.save_for_backward(x)
         ctx.beta, ctx.threshold = beta, threshold
         xp = array_module(x)
-        with np.errstate(over="ignore", invalid="ignore"):  # e^z = inf: z > threshold (x is the answer), or a
-            e = xp.exp(z)                                   # threshold of inf or nan, where log1p(e^z) is inf
-            return xp.where(z > threshold, x, xp.where(e == np.inf, e, _log1p(e)) / beta)
+        e = xp.exp(z)  # (e^z = inf: z > threshold, where x is the answer, or a threshold of inf or nan)
+        return xp.where(z > threshold, x, xp.where(e == np.inf, e, _log1p(e)) / beta)
 
     @staticmethod
     def backward(ctx, g):
@@ -279,9 +278,8 @@ class Softplus(Op):
         if isinstance(z, Tensor):
             s = z.sigmoid()
         else:
-            with np.errstate(over="ignore", invalid="ignore"):  # e^z / (e^z + 1), PyTorch's form: nan for z = inf
-                e = array_module(z).exp(z)
-                s = e / (e + 1)
+            e = array_module(z).exp(z)
+            s = e / (e + 1)  # PyTorch's form: nan for z = inf
         return _where(z > ctx.threshold, g, g * s)
 
 

@@ -52,15 +52,13 @@ def _exp(a):
 def _log(a):
     if isinstance(a, Tensor):
         return a.log()
-    with np.errstate(divide="ignore"):  # log(0) = -inf, as PyTorch gives it silently
-        return array_module(a).log(a)
+    return array_module(a).log(a)  # (log(0) = -inf, silently: see backend.quiet_numpy)
 
 
 def _sigmoid(a):
     if isinstance(a, Tensor):
         return a.sigmoid()
-    with np.errstate(over="ignore"):  # e^1000 = inf: 1 / (1 + inf) = 0, the right answer
-        return 1 / (1 + array_module(a).exp(-a))
+    return 1 / (1 + array_module(a).exp(-a))  # (e^1000 = inf: 1 / (1 + inf) = 0, the right answer)
 
 
 def _min0(a):
@@ -220,8 +218,7 @@ class NllLoss(Op):
         ctx.counted, ctx.long_target = counted, target.dtype == np.int64
         ctx.save_for_backward(logp)  # (nothing it needs: so that, as in PyTorch, a second backward is refused)
         if reduction == "mean":
-            with np.errstate(invalid="ignore"):  # every target ignored: 0 / 0 = nan, as in PyTorch
-                return loss.sum() / ctx.total
+            return loss.sum() / ctx.total  # (every target ignored: 0 / 0 = nan, as in PyTorch)
         if reduction == "sum":
             return loss.sum()
         return loss.reshape(ctx.shape[:1] + ctx.shape[2:] if len(ctx.shape) > 1 else ())
@@ -232,8 +229,7 @@ class NllLoss(Op):
             raise RuntimeError(f"size mismatch (got input: {list(ctx.shape)}, target: [1])")
         if len(ctx.shape) == 4 and not ctx.long_target:  # (an empty forward did not check it)
             raise RuntimeError("expected scalar type Long but found Byte")
-        with np.errstate(divide="ignore", invalid="ignore"):  # nothing counted: a total weight of 0
-            scale = g / ctx.total if ctx.reduction == "mean" else g.reshape(-1) if ctx.reduction == "none" else g
+        scale = g / ctx.total if ctx.reduction == "mean" else g.reshape(-1) if ctx.reduction == "none" else g
         return _at_targets(scale * -ctx.w, ctx.picked, ctx.counted, ctx.shape)
 
 

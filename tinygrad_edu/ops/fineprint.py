@@ -25,10 +25,11 @@ def require_tensor(fn: str, value: Any, name: str = "other", position: int = 2) 
 
 def check_bool_sub(a: Any, b: Any) -> None:
     """PyTorch refuses `-` when either side is bool (NumPy only when both are)."""
-    bools = [isinstance(x, bool) or (isinstance(x, Tensor) and x.dtype is dtypes.bool_) for x in (a, b)]
-    if all(bools):
+    a_bool = type(a) is bool or isinstance(a, Tensor) and a._data.dtype == np.bool_
+    b_bool = type(b) is bool or isinstance(b, Tensor) and b._data.dtype == np.bool_
+    if a_bool and b_bool:
         raise RuntimeError(messages.BOOL_SUB)
-    if any(bools):
+    if a_bool or b_bool:
         raise RuntimeError(messages.BOOL_SUB_ONE)
 
 
@@ -69,12 +70,6 @@ def check_division(kernel: str, input: Any, other: Any) -> None:
 
 
 # --- pointwise: the arguments of add, sub, clamp, where, to ----------------------------------------
-
-def quietly() -> np.errstate:
-    """A `with` block in which NumPy computes inf - inf, log(0), 0 / 0 without a RuntimeWarning, as PyTorch does
-    (for NumPy's own Python functions, such as `sum`, which the package's warning filter does not cover)."""
-    return np.errstate(all="ignore")
-
 
 class AddScaled(Op):
     """y = a + alpha * b, rounded once as PyTorch's fused multiply-add (float32 through float64), for a float

@@ -31,7 +31,7 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, a, dims=None, keepdim=False, dtype=None):
         ctx.shape, ctx.dims = a.shape, dims
-        with np.errstate(all="ignore"):  # inf + -inf is nan without a warning, as in PyTorch
+        with np.errstate(all="ignore"):  # inf + -inf is nan without a warning (one NumPy's own Python code gives)
             return a.sum(axis=dims, keepdims=keepdim, dtype=dtype)
 
     @staticmethod
