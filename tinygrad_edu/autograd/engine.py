@@ -47,20 +47,21 @@ def propagate(roots: Sequence[Tensor], grads: Sequence[Any], retain_graph: bool,
     Returns {id: (leaf, grad)} for every leaf reached, and {id: (node, grad)} for the nodes whose output's
     grad is wanted: those in `wanted`, or (wanted=None) those whose tensor called `retain_grad()`.
     """
-    found: dict = {}
+    found: dict = {}    # id -> (leaf, its grad), and (node, its output's grad) for the wanted nodes
     pending: dict = {}  # node -> the grad of its output, summed over every use so far
-    for t, g in zip(roots, grads):
-        key = t.grad_fn or t
-        prev = pending.get(key) if t.grad_fn else found.get(id(t), (None, None))[1]
-        total = g if prev is None else _add(prev, g)
-        if t.grad_fn is None:
-            found[id(t)] = (t, total)
-        else:
-            pending[t.grad_fn] = total
     # Nodes wait in a heap, newest first: every op that used a node's output was made after it, so when a
     # node comes out, all the grads of its output have arrived (no recursion, no topological sort).
-    waiting = [(-node._seq, node) for node in pending]
-    heapq.heapify(waiting)
+    waiting: list = []
+    for t, g in zip(roots, grads):
+        node = t.grad_fn
+        if node is None:  # a root that is a leaf
+            prev = found.get(id(t))
+            found[id(t)] = (t, g if prev is None else _add(prev[1], g))
+        elif node in pending:
+            pending[node] = _add(pending[node], g)
+        else:
+            pending[node] = g
+            heapq.heappush(waiting, (-node._seq, node))
     while waiting:
         node = heapq.heappop(waiting)[1]
         grad = pending.pop(node)

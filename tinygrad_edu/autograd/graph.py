@@ -1,9 +1,10 @@
 """The graph: an `Op` is one operation with its derivative beside it; each use of it adds a `Node`.
 
 `Op.apply(x, y)` computes the result from the operands' arrays and, when an operand requires grad,
-returns a tensor whose `grad_fn` is a new `Node` (`MulBackward0`, ...) that remembers the operands and
-what the backward will need. Nodes point to their inputs, never to their outputs, so a graph is freed
-as soon as its output is: no reference cycles. `engine.py` walks the nodes backwards.
+returns a tensor whose `grad_fn` is a new `Node` (`MulBackward0`, ...) that holds the graph's edges (for
+each operand, the node that made it, or the leaf itself) and what the backward will need. Nodes point to
+their inputs, never to their outputs, so a graph is freed as soon as its output is: no reference cycles.
+`engine.py` walks the nodes backwards.
 """
 from __future__ import annotations
 
