@@ -52,30 +52,9 @@ def propagate(roots: Sequence[Tensor], grads: Sequence[Any], retain_graph: bool,
     # Nodes wait in a heap, newest first: every op that used a node's output was made after it, so when a
     # node comes out, all the grads of its output have arrived (no recursion, no topological sort).
     waiting: list = []
-    for t, g in zip(roots, grads):
-        node = t.grad_fn
-        if node is None:  # a root that is a leaf
-            prev = found.get(id(t))
-            found[id(t)] = (t, g if prev is None else _add(prev[1], g))
-        elif node in pending:
-            pending[node] = _add(pending[node], g)
-        else:
-            pending[node] = g
-            heapq.heappush(waiting, (-node._seq, node))
-    while waiting:
-        node = heapq.heappop(waiting)[1]
-        grad = pending.pop(node)
-        if (node._retained is not None) if wanted is None else (id(node) in wanted):
-            found[id(node)] = (node, grad)
-        if node._saved is None:
-            raise RuntimeError(messages.FREED)
-        if create_graph:
-            input_grads = higher_order.backward_on_tensors(node, grad)
-        else:
-            input_grads = node.fn._run_backward(node, grad)
-        if not retain_graph:
-            node._release()
-        for e, g in zip(node.inputs, input_grads):  # e: the node that made the operand, or the leaf itself
+    edges = [(t.grad_fn or t, g) for t, g in zip(roots, grads)]
+    while True:
+        for e, g in edges:  # each grad goes to the node that made its tensor, or to the leaf itself
             if e is None or g is None:
                 continue
             if type(e) is Node:
@@ -91,7 +70,21 @@ def propagate(roots: Sequence[Tensor], grads: Sequence[Any], retain_graph: bool,
                     g = _fit(g, e._data.shape, e._data.dtype)
                 prev = found.get(id(e))
                 found[id(e)] = (e, g if prev is None else _add(prev[1], g))
-    return found
+        if not waiting:
+            return found
+        node = heapq.heappop(waiting)[1]
+        grad = pending.pop(node)
+        if (node._retained is not None) if wanted is None else (id(node) in wanted):
+            found[id(node)] = (node, grad)
+        if node._saved is None:
+            raise RuntimeError(messages.FREED)
+        if create_graph:
+            input_grads = higher_order.backward_on_tensors(node, grad)
+        else:
+            input_grads = node.fn._run_backward(node, grad)
+        if not retain_graph:
+            node._release()
+        edges = zip(node.inputs, input_grads)
 
 
 def _root_grad(t: Tensor, gradient: Any) -> Any:
