@@ -49,8 +49,9 @@ figures: setup dot                 ## redraw every image in notebooks/figures/ (
 notebooks: setup-dev dot           ## re-run every notebook top to bottom, storing its outputs
 	$(BIN)/python -m scripts.run_notebooks
 
-bench: setup                       ## ratio and scaling benchmarks (results in benchmarks/results/local/; UPDATE=1: the committed copy)
+bench: setup                       ## ratio, scaling and stable-loss benchmarks (results in benchmarks/results/local/; UPDATE=1: the committed copy)
 	$(BIN)/python -m benchmarks $(if $(UPDATE),--update)
+	$(BIN)/python -m benchmarks.losses $(if $(UPDATE),--update)
 
 gpu-check:                         ## on an NVIDIA GPU machine: GPU tests, notebooks, benchmark (GPU_CHECK_PYTHON=python3: offline)
 	sh scripts/gpu_check.sh

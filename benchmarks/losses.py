@@ -1,23 +1,33 @@
 """Stable losses that cost what they must: tinygrad_edu against the best NumPy formulation and PyTorch.
 
-    python -m benchmarks.losses            # 10,000 and 1,000,000 elements, float32 and float64
-    python -m benchmarks.losses --quick    # 10,000 elements only
+    python -m benchmarks.losses              # 10,000 and 1,000,000 elements, float32 and float64
+    python -m benchmarks.losses --quick      # 10,000 elements only
+    python -m benchmarks.losses --update     # and write the committed benchmarks/results/losses.json
 
-For each loss and dtype, one call is the loss and its gradient (forward and backward). The NumPy side has
+For each loss and dtype, one call is the loss (the mean, for the two losses) and its gradient. The NumPy side has
 several hand-written formulations of the same math; each is first checked against PyTorch in float64 on
 random logits with +-1000, +-100 and +-30 among them (every value within PyTorch's relative tolerance for the
 dtype, 1.3e-6 for float32 and 1e-7 for float64, so a loss of 1e-13 may not come out as 0; the gradient within
-rtol and atol 1e-5 / 1e-7), and the fastest accurate one is the one compared with. PyTorch
-runs on one thread, as NumPy does. Times are the best of a few repeats, in microseconds per call.
+rtol and atol 1e-5 / 1e-7), and the fastest accurate one is the one compared with. PyTorch runs on
+one thread, as NumPy does. Times are the best of 5 repeats, per call; tinygrad_edu and PyTorch wrap the
+logits in a leaf tensor without copying them. The target (benchmarks/README.md): tinygrad_edu as fast as
+the best NumPy formulation. Results go to benchmarks/results/local/losses.json (ignored by git), or
+with `--update` to the committed copy in benchmarks/results/.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import platform
 import timeit
+from pathlib import Path
 
 import numpy as np
 
 CLASSES = 10
+RESULTS = Path(__file__).resolve().parent / "results"
+LOCAL = RESULTS / "local"
+TARGET = 1.0  # tinygrad_edu's time over the best accurate NumPy formulation's
 TOL = {"float32": (1.3e-6, 1e-5), "float64": (1e-7, 1e-7)}
 
 
@@ -116,11 +126,11 @@ SOFTPLUS = {"log1p(e^x)": lambda x, g: _softplus(x, g, np.log1p, False),
 # --- the same with a library (tinygrad_edu or PyTorch) ----------------------------------------------------
 
 def _lib_call(lib, name: str, x, t):
-    """A function that runs the loss and its backward on fresh leaves of `x`."""
+    """A function that runs the loss and its backward on a fresh leaf around `x`."""
     F = lib.nn.functional
 
     def run():
-        xt = lib.tensor(x, requires_grad=True)
+        xt = lib.from_numpy(x).requires_grad_()  # (no copy: the NumPy formulations get the array as it is)
         if name == "bce_with_logits":
             F.binary_cross_entropy_with_logits(xt, t).backward()
         elif name == "cross_entropy":
@@ -175,9 +185,10 @@ def _accurate(candidate, args, reference, dtype: str, exact: np.ndarray | None) 
             and np.allclose(edge[normal], ref[normal], rtol=rtol, atol=0))
 
 
-def _time(fn, n: int) -> float:
-    number = max(1, int(2e6 // n))
-    return min(timeit.repeat(fn, number=number, repeat=5)) / number * 1e6
+def _time(fn, n: int, work: float = 2e6) -> float:
+    """Seconds per call of `fn` on `n` elements: the best of 5 repeats of about `work` elements' worth of calls."""
+    number = max(1, int(work // n))
+    return min(timeit.repeat(fn, number=number, repeat=5)) / number
 
 
 def _inputs(name: str, n: int, dtype: str, rng: np.random.Generator):
@@ -193,30 +204,65 @@ def _inputs(name: str, n: int, dtype: str, rng: np.random.Generator):
     return x, rng.standard_normal(x.shape).astype(dtype)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10,000 elements only")
-    args = parser.parse_args(argv)
+def _numpy_call(name: str, formulation, x, t):
+    """A NumPy formulation's loss and gradient, reduced to the mean loss where the library call computes the mean
+    (the two losses: their gradients above are already those of the mean)."""
+    loss, grad = formulation(x, t)
+    return (loss.sum() / loss.size, grad) if name in ("bce_with_logits", "cross_entropy") else (loss, grad)
+
+
+def measure(name: str, formulations: dict, n: int, dtype: str, rng: np.random.Generator, work: float) -> dict:
+    """One row of the table: the three times (seconds per call) and the NumPy formulation that was fastest."""
     import torch
     import tinygrad_edu as tg
+    x, t = _inputs(name, n, dtype, rng)
+    reference, exact = _reference(name, x, t), _exact_edges(name, x, t)
+    timed = {k: _time(lambda f=f: _numpy_call(name, f, x, t), n, work) for k, f in formulations.items()
+             if _accurate(f, (x, t), reference, dtype, exact)}
+    best = min(timed, key=timed.get)
+    return {"loss": name, "dtype": dtype, "n": n, "tinygrad_edu": _time(_lib_call(tg, name, x, tg.tensor(t)), n, work),
+            "numpy": timed[best], "torch": _time(_lib_call(torch, name, x, torch.tensor(t)), n, work),
+            "formulation": best}
+
+
+def report(rows: list[dict]) -> str:
+    """The table, and how many rows meet the target."""
+    lines = [f"{'loss':16} {'dtype':8} {'n':>9} {'tinygrad_edu':>13} {'NumPy best':>11} {'PyTorch':>9}  "
+             f"{'tg/NumPy':>8} {'tg/torch':>8}  NumPy formulation (accurate ones only)"]
+    for r in rows:
+        lines.append(f"{r['loss']:16} {r['dtype']:8} {r['n']:>9,} {r['tinygrad_edu'] * 1e6:>11.0f}us "
+                     f"{r['numpy'] * 1e6:>9.0f}us {r['torch'] * 1e6:>7.0f}us  {r['tinygrad_edu'] / r['numpy']:>8.2f} "
+                     f"{r['tinygrad_edu'] / r['torch']:>8.2f}  {r['formulation']}")
+    met = sum(r["tinygrad_edu"] <= TARGET * r["numpy"] for r in rows)
+    lines.append(f"target (benchmarks/README.md): tinygrad_edu <= {TARGET}x the best NumPy formulation: "
+                 f"met in {met} of {len(rows)} cases")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.losses", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10,000 elements only")
+    parser.add_argument("--sizes", type=int, nargs="*", default=None, help="numbers of elements (a multiple of 10)")
+    parser.add_argument("--work", type=float, default=2e6,
+                        help="elements per timed repeat (fewer: a quicker, rougher run)")
+    parser.add_argument("--out", type=Path, default=None, help="where to write losses.json (default results/local/)")
+    parser.add_argument("--update", action="store_true", help="write the committed copy in benchmarks/results/")
+    args = parser.parse_args(argv)
+    import torch
     torch.set_num_threads(1)
     rng = np.random.default_rng(0)
-    sizes = (10_000,) if args.quick else (10_000, 1_000_000)
-    print(f"{'loss':16} {'dtype':8} {'n':>9} {'tinygrad_edu':>13} {'NumPy best':>11} {'PyTorch':>9}  "
-          f"{'tg/NumPy':>8} {'tg/torch':>8}  NumPy formulation (accurate ones only)")
-    for name, formulations in (("bce_with_logits", BCE), ("cross_entropy", CE), ("log_softmax", LOG_SOFTMAX),
-                               ("softplus", SOFTPLUS)):
-        for dtype in ("float32", "float64"):
-            for n in sizes:
-                x, t = _inputs(name, n, dtype, rng)
-                reference, exact = _reference(name, x, t), _exact_edges(name, x, t)
-                timed = {k: _time(lambda f=f: f(x, t), n) for k, f in formulations.items()
-                         if _accurate(f, (x, t), reference, dtype, exact)}
-                best = min(timed, key=timed.get)
-                ours = _time(_lib_call(tg, name, x, tg.tensor(t)), n)
-                theirs = _time(_lib_call(torch, name, x, torch.tensor(t)), n)
-                print(f"{name:16} {dtype:8} {n:>9,} {ours:>11.0f}us {timed[best]:>9.0f}us {theirs:>7.0f}us  "
-                      f"{ours / timed[best]:>8.2f} {ours / theirs:>8.2f}  {best}")
+    sizes = args.sizes or ((10_000,) if args.quick else (10_000, 1_000_000))
+    rows = [measure(name, formulations, n, dtype, rng, args.work)
+            for name, formulations in (("bce_with_logits", BCE), ("cross_entropy", CE),
+                                       ("log_softmax", LOG_SOFTMAX), ("softplus", SOFTPLUS))
+            for dtype in ("float32", "float64") for n in sizes]
+    print(f"{platform.machine()}, NumPy {np.__version__}, PyTorch {torch.__version__} (one thread); "
+          "times: best of 5 repeats, per call (loss and its gradient)")
+    print(report(rows))
+    out = args.out or (RESULTS if args.update else LOCAL)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "losses.json").write_text(json.dumps(rows, indent=2) + "\n")
+    return rows
 
 
 if __name__ == "__main__":

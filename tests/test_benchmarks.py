@@ -10,7 +10,7 @@ import os
 import numpy as np
 import pytest
 
-from benchmarks import scaling, workloads
+from benchmarks import losses, scaling, workloads
 from benchmarks.__main__ import main, table, targets
 from benchmarks.worker import time_step
 
@@ -122,3 +122,23 @@ def test_scaling_table_marks_sizes_over_the_limit_and_finds_the_crossover():
     assert scaling.crossover(times) == "16"
     times["tinygrad_edu"]["16"] = 2e-3
     assert scaling.crossover(times) is None
+
+
+def test_losses_benchmark_times_every_loss_against_an_accurate_numpy_formulation(tmp_path):
+    pytest.importorskip("torch")  # PyTorch is its reference for which NumPy formulations are accurate
+    rows = losses.main(["--sizes", "200", "--work", "2000", "--out", str(tmp_path)])
+    assert [(r["loss"], r["dtype"]) for r in rows] == [
+        (name, dtype) for name in ("bce_with_logits", "cross_entropy", "log_softmax", "softplus")
+        for dtype in ("float32", "float64")]
+    for r in rows:
+        assert all(r[impl] > 0 for impl in ("tinygrad_edu", "numpy", "torch")), r
+        # overflowing formulations are left out: the compared one is stable at +-1000
+        assert r["formulation"] != "no max (overflows)" and r["formulation"] in {
+            **losses.BCE, **losses.CE, **losses.LOG_SOFTMAX, **losses.SOFTPLUS}
+    assert json.loads((tmp_path / "losses.json").read_text()) == rows
+
+
+def test_losses_report_counts_the_rows_that_meet_the_target():
+    row = {"loss": "softplus", "dtype": "float32", "n": 10, "numpy": 2e-6, "torch": 4e-6, "formulation": "f"}
+    text = losses.report([dict(row, tinygrad_edu=3e-6), dict(row, tinygrad_edu=2e-6)])
+    assert "1.50" in text and "0.75" in text and "met in 1 of 2 cases" in text

@@ -182,3 +182,16 @@ def test_nll_weight_that_requires_grad_is_refused(shapes):
             lib.nn.functional.nll_loss(lib.zeros(shapes[0]), lib.zeros(shapes[1], dtype=lib.int64), weight=w)
         messages.append(str(e.value))
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("reduction", ["sum", "mean", "none"])
+def test_nll_with_no_classes_and_every_target_ignored_as_pytorch(reduction):
+    # The edge where no target picks a class: the loss is PyTorch's (0, nan for the mean, zeros), the grad empty.
+    found = []
+    for lib in (tg, torch):
+        x = lib.zeros(3, 0, requires_grad=True)
+        loss = lib.nn.functional.nll_loss(x, lib.tensor([-100, -100, -100]), reduction=reduction)
+        loss.sum().backward()
+        found.append((loss.detach().numpy(), tuple(x.grad.shape)))
+    np.testing.assert_array_equal(found[0][0], found[1][0])
+    assert found[0][1] == found[1][1] == (3, 0)
